@@ -1,0 +1,2 @@
+/** The identity use-cases: driver info, plugin capabilities and readiness. */
+package io.s3csi.core.identity;

@@ -1,0 +1,2 @@
+/** The node use-cases: publish and unpublish with per-volume locks. */
+package io.s3csi.core.node;

@@ -52,7 +52,8 @@ public final class SecretCredentialProvider implements CredentialProvider {
     for (String name : names) {
       Secret value = secrets.get(name);
       if (value != null && !value.isBlank()) {
-        return Optional.of(value);
+        // `kubectl create secret --from-file` keeps the file's trailing newline; drop it.
+        return Optional.of(Secret.of(value.reveal().strip()));
       }
     }
     return Optional.empty();

@@ -23,9 +23,17 @@ public record StaticCredentials(
     if (accessKeyId.isBlank()) {
       throw new InvalidArgumentException("accessKeyId", "must not be empty");
     }
-    if (!accessKeyId.strip().equals(accessKeyId) || accessKeyId.matches(".*[\\s:].*")) {
+    if (accessKeyId
+        .chars()
+        .anyMatch(
+            c ->
+                Character.isWhitespace(c)
+                    || Character.isSpaceChar(c)
+                    || Character.isISOControl(c)
+                    || c == ':')) {
+      // it is written into credential files, one line and one field each
       throw new InvalidArgumentException(
-          "accessKeyId", "must not contain white space, newlines or ':'");
+          "accessKeyId", "must not contain white space, control characters or ':'");
     }
     if (secretAccessKey.isBlank()) {
       throw new InvalidArgumentException("secretAccessKey", "must not be empty");

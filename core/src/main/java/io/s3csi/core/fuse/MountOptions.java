@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * @param options the remaining options, in first-seen order
  * @param readOnly whether an option asked for a read-only mount
  * @param region the region an option named ({@code region us-east-1}, as AWS's driver allows)
- * @param prefix the prefix an option named ({@code prefix some/path/})
+ * @param prefix the prefix an option named ({@code prefix some/path/}), normalized to end with
+ *     {@code /}
  * @param pathStyle whether an option asked for path-style addressing
  */
 public record MountOptions(
@@ -40,7 +41,15 @@ public record MountOptions(
   public static final String FIELD = "mountOptions";
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-  private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9._:/@+,=%-]{1,256}");
+
+  /**
+   * Option values: no comma (s3fs reads {@code -o a=b,c} as two options, so a comma would smuggle
+   * in a denied one) and no leading hyphen (a client would read the value as another flag).
+   */
+  private static final Pattern VALUE =
+      Pattern.compile("[A-Za-z0-9._:/@+=%][A-Za-z0-9._:/@+=%-]{0,255}");
+
+  private static final Pattern REGION_VALUE = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
   /** Checks and copies. */
   public MountOptions {
@@ -77,24 +86,24 @@ public record MountOptions(
 
     Map<String, Arity> allowed = OptionRules.allowed(client);
     List<MountOption> kept = new ArrayList<>();
-    boolean readOnly = false;
-    boolean readWrite = false;
-    boolean pathStyle = false;
+    Optional<Boolean> readOnly = Optional.empty();
+    Optional<Boolean> readWrite = Optional.empty();
+    Optional<Boolean> pathStyle = Optional.empty();
     Optional<String> region = Optional.empty();
     Optional<String> prefix = Optional.empty();
     for (Map.Entry<String, Optional<String>> entry : seen.entrySet()) {
       String name = entry.getKey();
       Optional<String> value = entry.getValue();
       if (OptionRules.READ_ONLY.contains(name)) {
-        readOnly = flagValue(name, value);
+        readOnly = merge(name, readOnly, flagValue(name, value));
       } else if (OptionRules.READ_WRITE.contains(name)) {
-        readWrite = flagValue(name, value);
+        readWrite = merge(name, readWrite, flagValue(name, value));
       } else if (OptionRules.PATH_STYLE.contains(name)) {
-        pathStyle = flagValue(name, value);
+        pathStyle = merge(name, pathStyle, flagValue(name, value));
       } else if (OptionRules.REGION.contains(name)) {
-        region = Optional.of(required(name, value));
+        region = merge(name, region, region(name, required(name, value)));
       } else if (OptionRules.PREFIX.contains(name) && client == FuseClient.MOUNT_S3) {
-        prefix = Optional.of(required(name, value));
+        prefix = Optional.of(prefix(name, required(name, value)));
       } else if (OptionRules.DENIED.containsKey(name)) {
         throw new InvalidArgumentException(
             FIELD, "option '" + name + "' is not allowed: " + OptionRules.DENIED.get(name));
@@ -112,10 +121,11 @@ public record MountOptions(
                 + String.join(", ", new TreeSet<>(allowed.keySet())));
       }
     }
-    if (readOnly && readWrite) {
+    if (readOnly.orElse(false) && readWrite.orElse(false)) {
       throw new InvalidArgumentException(FIELD, "options 'ro' and 'rw' contradict each other");
     }
-    return new MountOptions(client, kept, readOnly, region, prefix, pathStyle);
+    return new MountOptions(
+        client, kept, readOnly.orElse(false), region, prefix, pathStyle.orElse(false));
   }
 
   /** Returns the value of an option, or empty when it is absent or a flag. */
@@ -132,9 +142,11 @@ public record MountOptions(
   }
 
   /**
-   * Splits flags into single options: {@code -o a,b} into {@code a} and {@code b}, and a
-   * command-line run such as {@code --dir-mode 0777 --debug} into {@code --dir-mode 0777} and
-   * {@code --debug}.
+   * Splits flags into single options. A flag is one option ({@code uid=1000}, {@code
+   * --allow-delete}, {@code region us-east-1}) or a command-line run such as {@code --dir-mode 0777
+   * --debug} or {@code -o allow_other -o uid=1000}: a {@code -o} takes the comma-separated list
+   * after it, and a dashed name without {@code =} takes the next word as its value unless that word
+   * is dashed too.
    */
   private static List<String> split(List<String> flags) {
     List<String> out = new ArrayList<>();
@@ -150,24 +162,23 @@ public record MountOptions(
       if (flag.isEmpty()) {
         continue;
       }
-      if (flag.startsWith("-o ") || flag.startsWith("-o\t") || flag.equals("-o")) {
-        for (String part : flag.substring(2).strip().split(",")) {
-          if (!part.isBlank()) {
-            out.add(part.strip());
-          }
-        }
+      String[] tokens = flag.split("\\s+");
+      if (tokens.length == 2 && isWord(tokens[0]) && isWord(tokens[1])) {
+        out.add(tokens[0] + "=" + tokens[1]); // "region us-east-1", as AWS's driver writes it
         continue;
       }
-      String[] tokens = flag.split("\\s+");
-      boolean pair = tokens.length == 2 && !tokens[0].contains("=");
       for (int i = 0; i < tokens.length; i++) {
         String token = tokens[i];
-        boolean takesNext =
-            (pair || token.startsWith("-"))
-                && i + 1 < tokens.length
-                && !tokens[i + 1].startsWith("-")
-                && !token.contains("=");
-        if (takesNext) {
+        boolean valueFollows = i + 1 < tokens.length && !tokens[i + 1].startsWith("-");
+        if (token.equals("-o")) {
+          if (valueFollows) {
+            for (String part : tokens[++i].split(",")) {
+              if (!part.isEmpty()) {
+                out.add(part);
+              }
+            }
+          }
+        } else if (token.startsWith("-") && !token.contains("=") && valueFollows) {
           out.add(token + "=" + tokens[++i]);
         } else {
           out.add(token);
@@ -175,6 +186,11 @@ public record MountOptions(
       }
     }
     return out;
+  }
+
+  /** A bare word: no leading dash, no {@code =}. */
+  private static boolean isWord(String token) {
+    return !token.startsWith("-") && !token.contains("=");
   }
 
   private static MountOption normalize(String flag) {
@@ -198,7 +214,8 @@ public record MountOptions(
           "option '"
               + name
               + "' has a value with characters that are not allowed (letters, digits and"
-              + " ._:/@+,=%- only)");
+              + " ._:/@+=%- only, not starting with '-'; give several options as separate"
+              + " entries or as -o a,b)");
     }
     return new MountOption(name, value);
   }
@@ -212,6 +229,45 @@ public record MountOptions(
       case "false", "0" -> false;
       default -> throw new InvalidArgumentException(FIELD, "option '" + name + "' takes no value");
     };
+  }
+
+  /** Merges an option into the value its aliases set before, rejecting a contradiction. */
+  private static <T> Optional<T> merge(String name, Optional<T> previous, T value) {
+    if (previous.isPresent() && !previous.get().equals(value)) {
+      throw new InvalidArgumentException(
+          FIELD, "option '" + name + "' contradicts another option that means the same");
+    }
+    return Optional.of(value);
+  }
+
+  private static String region(String name, String value) {
+    if (!REGION_VALUE.matcher(value).matches()) {
+      throw new InvalidArgumentException(
+          FIELD,
+          "option '"
+              + name
+              + "' must be a region name such as us-east-1 (lowercase letters, digits, hyphens)");
+    }
+    return value;
+  }
+
+  /** Normalizes a prefix as the volume attribute is: no leading slash, one trailing slash. */
+  private static String prefix(String name, String value) {
+    String prefix = value;
+    while (prefix.startsWith("/")) {
+      prefix = prefix.substring(1);
+    }
+    while (prefix.endsWith("/")) {
+      prefix = prefix.substring(0, prefix.length() - 1);
+    }
+    for (String segment : prefix.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        throw new InvalidArgumentException(
+            FIELD,
+            "option '" + name + "' must be a key prefix without empty, '.' or '..' segments");
+      }
+    }
+    return prefix + "/";
   }
 
   private static String required(String name, Optional<String> value) {

@@ -7,9 +7,10 @@ import java.util.Map;
 
 /**
  * Builds the command line of Mountpoint for Amazon S3 ({@code mount-s3}) from its documented flags:
- * {@code mount-s3 BUCKET DIR --foreground [--prefix P] [--region R] [--endpoint-url U]
- * [--force-path-style] [--read-only] [--allow-other] [--gid G] [options...]}. Credentials reach it
- * through the AWS SDK's standard files and variables.
+ * {@code mount-s3 BUCKET DIR --foreground [--prefix=P] [--region=R] [--endpoint-url=U]
+ * [--force-path-style] [--read-only] [--allow-other] [--gid=G] [options...]}. Values are always
+ * joined to their flag with {@code =}, so a value can never be read as another flag. Credentials
+ * reach it through the AWS SDK's standard files and variables.
  */
 final class MountS3Command {
   static final String PROGRAM = "mount-s3";
@@ -41,8 +42,7 @@ final class MountS3Command {
       if (option.name().equals("allow-other")) {
         continue;
       }
-      argv.add("--" + option.name());
-      option.value().ifPresent(argv::add);
+      argv.add("--" + option.name() + option.value().map(v -> "=" + v).orElse(""));
     }
     Map<String, String> env = ClientEnvironment.base(dir);
     List<PrivateFile> files = new ArrayList<>();
@@ -52,7 +52,6 @@ final class MountS3Command {
   }
 
   private static void add(List<String> argv, String flag, String value) {
-    argv.add(flag);
-    argv.add(value);
+    argv.add(flag + "=" + value);
   }
 }

@@ -46,7 +46,7 @@ public final class IdentityService {
         Optional<String> reason = check.notReadyReason();
         reason.ifPresent(reasons::add);
       } catch (RuntimeException e) {
-        reasons.add(String.valueOf(e.getMessage()));
+        reasons.add(e.getMessage() != null ? e.getMessage() : e.toString());
       }
     }
     return new Readiness(reasons.isEmpty(), reasons);

@@ -3,6 +3,7 @@ package io.s3csi.core.node;
 import io.s3csi.core.error.DriverException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One in-flight operation per key. A second operation on a busy key fails at once with {@code
@@ -31,7 +32,13 @@ public final class VolumeLocks {
       throw DriverException.aborted(
           "an operation on " + what + " is already in progress; retry when it has finished");
     }
-    return () -> busy.remove(key);
+    AtomicBoolean released = new AtomicBoolean();
+    return () -> {
+      // A second close must not release a lock another operation has taken since.
+      if (released.compareAndSet(false, true)) {
+        busy.remove(key);
+      }
+    };
   }
 
   /** Returns how many keys are held, for metrics and tests. */

@@ -1,6 +1,7 @@
 package io.s3csi.core.volume;
 
 import io.s3csi.core.error.InvalidArgumentException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** Normalizes key prefixes: no leading slash, one trailing slash, no empty or dot segments. */
@@ -26,7 +27,7 @@ final class Prefixes {
     if (prefix.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
       throw new InvalidArgumentException(field, "must not contain control characters");
     }
-    if (prefix.length() >= MAX_LENGTH) {
+    if (prefix.getBytes(StandardCharsets.UTF_8).length >= MAX_LENGTH) {
       throw new InvalidArgumentException(field, "must be shorter than " + MAX_LENGTH + " bytes");
     }
     for (String segment : prefix.split("/", -1)) {

@@ -33,8 +33,9 @@ import java.util.TreeSet;
  * @param endpointUrl the S3 endpoint, when set on the volume
  * @param pathStyle path-style addressing, when set on the volume
  * @param fuseClient the FUSE client, when set on the volume
- * @param extraMountOptions options given as an attribute ({@code options} or {@code mountOptions}),
- *     tokenized, to be checked together with the CSI mount flags
+ * @param extraMountOptions the {@code options} attribute, a command line such as {@code --dir-mode
+ *     0777 --debug} kept whole (empty when unset), split and checked by {@link
+ *     io.s3csi.core.fuse.MountOptions} together with the CSI mount flags
  * @param pod what kubelet says about the workload pod
  * @param ignoredAttributes attributes of other drivers that are accepted but have no effect here
  */
@@ -175,7 +176,9 @@ public record VolumeContext(
     String bucket;
     Optional<String> prefix;
     if (bucketAttr != null) {
-      bucket = BucketNames.check(BUCKET_NAME, bucketAttr);
+      bucket =
+          BucketNames.check(
+              attrs.containsKey(BUCKET_NAME) ? BUCKET_NAME : YANDEX_BUCKET, bucketAttr);
       prefix = Prefixes.normalize(PREFIX, attrs.get(PREFIX));
     } else {
       int slash = volumeId.indexOf('/');
@@ -217,7 +220,7 @@ public record VolumeContext(
         endpoint(ENDPOINT_URL, attrs.get(ENDPOINT_URL)),
         bool(PATH_STYLE, attrs.get(PATH_STYLE)),
         fuseClient,
-        tokenize(YANDEX_OPTIONS, attrs.get(YANDEX_OPTIONS)),
+        commandLine(YANDEX_OPTIONS, attrs.get(YANDEX_OPTIONS)),
         podInfo(attrs),
         ignored);
   }
@@ -259,7 +262,7 @@ public record VolumeContext(
   }
 
   /**
-   * Checks an S3 endpoint URL: absolute http(s), no user info, no query or fragment.
+   * Checks an S3 endpoint URL: absolute http(s), no user info, no query, fragment or comma.
    *
    * @param field the field named in the error
    * @param value the value or {@code null}
@@ -289,6 +292,10 @@ public record VolumeContext(
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
       throw new InvalidArgumentException(field, "must not have a query or fragment");
     }
+    if (uri.toString().indexOf(',') >= 0) {
+      // s3fs gets the URL inside a comma-separated -o list, where a comma starts another option
+      throw new InvalidArgumentException(field, "must not contain a comma");
+    }
     return Optional.of(uri);
   }
 
@@ -310,14 +317,19 @@ public record VolumeContext(
     };
   }
 
-  private static List<String> tokenize(String field, String value) {
+  /**
+   * Keeps a command-line run of options whole, its white space collapsed: split into single words
+   * here, {@code --dir-mode 0777} would reach the option parser as two unrelated flags.
+   */
+  private static List<String> commandLine(String field, String value) {
     if (value == null || value.isBlank()) {
       return List.of();
     }
     if (value.indexOf('\0') >= 0) {
       throw new InvalidArgumentException(field, "must not contain a NUL character");
     }
-    return List.of(value.strip().split("\\s+"));
+    // line breaks of a multi-line YAML value separate words like spaces do
+    return List.of(String.join(" ", value.strip().split("\\s+")));
   }
 
   private static PodInfo podInfo(Map<String, String> attrs) {

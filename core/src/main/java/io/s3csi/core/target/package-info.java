@@ -1,0 +1,2 @@
+/** Publish target paths under the kubelet root. */
+package io.s3csi.core.target;

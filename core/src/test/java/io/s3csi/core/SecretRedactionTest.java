@@ -50,6 +50,10 @@ class SecretRedactionTest {
         "AKIAIOSFODNN7EXAMPLE", Secret.of(SECRET), Optional.of(Secret.of(SECRET + "-session")));
   }
 
+  private static StaticCredentials longLivedKeys() {
+    return new StaticCredentials("AKIAIOSFODNN7EXAMPLE", Secret.of(SECRET), Optional.empty());
+  }
+
   private static WebIdentityCredentials webIdentity() {
     return new WebIdentityCredentials(
         "arn:aws:iam::123456789012:role/photos", Secret.of(SECRET), Optional.of("us-west-2"));
@@ -104,7 +108,7 @@ class SecretRedactionTest {
             FuseCommand.forSpec(spec(FuseClient.MOUNT_S3, webIdentity()), Path.of("/run/p"))),
         Arguments.of(
             "FuseCommand s3fs keys",
-            FuseCommand.forSpec(spec(FuseClient.S3FS, keys()), Path.of("/run/p"))),
+            FuseCommand.forSpec(spec(FuseClient.S3FS, longLivedKeys()), Path.of("/run/p"))),
         Arguments.of(
             "FuseCommand rclone keys",
             FuseCommand.forSpec(spec(FuseClient.RCLONE, keys()), Path.of("/run/p"))),

@@ -37,6 +37,13 @@ final class MountS3Command {
     }
     if (spec.mountGroup().isPresent() && !spec.options().has("gid")) {
       add(argv, "--gid", spec.mountGroup().get());
+      // The group kubelet asks for should be able to write, as with any fsGroup volume.
+      if (!spec.options().has("dir-mode")) {
+        add(argv, "--dir-mode", "0775");
+      }
+      if (!spec.options().has("file-mode")) {
+        add(argv, "--file-mode", "0664");
+      }
     }
     for (MountOption option : spec.options().options()) {
       if (option.name().equals("allow-other")) {

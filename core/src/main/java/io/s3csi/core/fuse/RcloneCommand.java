@@ -31,6 +31,8 @@ final class RcloneCommand {
     spec.endpoint().ifPresent(e -> line(conf, "endpoint", e.toString()));
     spec.region().ifPresent(r -> line(conf, "region", r));
     line(conf, "force_path_style", Boolean.toString(spec.pathStyle()));
+    // Never create a bucket as a side effect of a write to a missing one.
+    line(conf, "no_check_bucket", "true");
     if (spec.credentials() instanceof StaticCredentials keys) {
       line(conf, "env_auth", "false");
       line(conf, "access_key_id", keys.accessKeyId());
@@ -56,6 +58,10 @@ final class RcloneCommand {
     }
     if (!spec.options().has("vfs-write-back")) {
       argv.add("--vfs-write-back=0s");
+    }
+    if (!spec.options().has("umask")) {
+      // rclone otherwise takes the process umask, which is 077 under many supervisors.
+      argv.add("--umask=" + (spec.mountGroup().isPresent() ? "002" : "022"));
     }
     if (spec.readOnly()) {
       argv.add("--read-only");

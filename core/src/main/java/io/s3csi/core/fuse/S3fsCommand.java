@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * Builds the command line of s3fs-fuse: {@code s3fs BUCKET[:/PREFIX] DIR -f -o url=U -o
  * endpoint=REGION [-o use_path_request_style] [-o ro] -o allow_other -o passwd_file=F [-o
- * options...]}. Static keys without a session token go in a passwd file; keys with a session token
- * go in an AWS credentials file under the client's private HOME.
+ * options...]}. Static keys go in a passwd file of mode 0600; s3fs cannot read a session token from
+ * a private file, so temporary credentials are refused for it.
  */
 final class S3fsCommand {
   static final String PROGRAM = "s3fs";
@@ -42,18 +42,29 @@ final class S3fsCommand {
     if (spec.mountGroup().isPresent() && !spec.options().has("gid")) {
       option(argv, "gid", spec.mountGroup().get());
     }
+    if (!spec.options().has("sigv2") && !spec.options().has("sigv4")) {
+      // Without it s3fs falls back to signature v2 after a failed check, which hides the error.
+      option(argv, "sigv4", null);
+    }
+    if (!spec.options().has("umask")) {
+      // s3fs shows objects without mode metadata as 0640/0750 for root: unreadable by workloads.
+      option(argv, "umask", spec.mountGroup().isPresent() ? "0002" : "0022");
+    }
     Map<String, String> env = ClientEnvironment.base(dir);
     List<PrivateFile> files = new ArrayList<>();
     if (spec.credentials() instanceof StaticCredentials keys) {
-      if (keys.sessionToken().isEmpty()) {
-        Path passwd = dir.resolve("passwd-s3fs");
-        String line = keys.accessKeyId() + ":" + keys.secretAccessKey().reveal() + "\n";
-        files.add(new PrivateFile(passwd, Secret.of(line)));
-        option(argv, "passwd_file", passwd.toString());
-      } else {
-        files.add(new PrivateFile(dir.resolve(".aws/credentials"), Ini.awsCredentials(keys)));
-        option(argv, "profile", "default");
+      if (keys.sessionToken().isPresent()) {
+        // s3fs 1.90 reads a session token only from the environment or root's own
+        // ~/.aws/credentials; neither is a private per-mount file.
+        throw new InvalidArgumentException(
+            "fuseClient",
+            "s3fs cannot take a session token from a private file; use mount-s3 or rclone for"
+                + " temporary credentials, or long-lived keys with s3fs");
       }
+      Path passwd = dir.resolve("passwd-s3fs");
+      String line = keys.accessKeyId() + ":" + keys.secretAccessKey().reveal() + "\n";
+      files.add(new PrivateFile(passwd, Secret.of(line)));
+      option(argv, "passwd_file", passwd.toString());
     } else if (spec.credentials() instanceof InstanceCredentials) {
       option(argv, "iam_role", "auto");
     } else if (spec.credentials() instanceof WebIdentityCredentials) {

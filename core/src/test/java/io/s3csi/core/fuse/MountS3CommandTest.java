@@ -74,6 +74,8 @@ class MountS3CommandTest {
             "--read-only",
             "--allow-other",
             "--gid=2000",
+            "--dir-mode=0775",
+            "--file-mode=0664",
             "--uid=1000",
             "--metadata-ttl=300",
             "--debug");

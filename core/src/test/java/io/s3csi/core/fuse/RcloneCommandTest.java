@@ -48,6 +48,7 @@ class RcloneCommandTest {
             "--cache-dir=" + DIR + "/cache",
             "--vfs-cache-mode=writes",
             "--vfs-write-back=0s",
+            "--umask=022",
             "--allow-other");
     assertThat(command.environment()).isEqualTo(BASE_ENV);
     assertThat(command.files())
@@ -57,6 +58,7 @@ class RcloneCommandTest {
                     + "type = s3\n"
                     + "provider = AWS\n"
                     + "force_path_style = false\n"
+                    + "no_check_bucket = true\n"
                     + "env_auth = true\n"));
   }
 
@@ -83,6 +85,7 @@ class RcloneCommandTest {
             "--config=" + DIR + "/rclone.conf",
             "--cache-dir=" + DIR + "/cache",
             "--vfs-write-back=0s",
+            "--umask=002",
             "--read-only",
             "--allow-other",
             "--gid=2000",
@@ -99,6 +102,7 @@ class RcloneCommandTest {
                     + "endpoint = http://garage.storage.svc:3900\n"
                     + "region = garage\n"
                     + "force_path_style = true\n"
+                    + "no_check_bucket = true\n"
                     + "env_auth = false\n"
                     + "access_key_id = "
                     + KEY_ID
@@ -122,6 +126,7 @@ class RcloneCommandTest {
                     + "type = s3\n"
                     + "provider = AWS\n"
                     + "force_path_style = false\n"
+                    + "no_check_bucket = true\n"
                     + "env_auth = false\n"
                     + "access_key_id = "
                     + KEY_ID
@@ -155,6 +160,7 @@ class RcloneCommandTest {
                     + "type = s3\n"
                     + "provider = AWS\n"
                     + "force_path_style = false\n"
+                    + "no_check_bucket = true\n"
                     + "env_auth = true\n"));
   }
 
@@ -173,6 +179,7 @@ class RcloneCommandTest {
             T,
             "--config=" + DIR + "/rclone.conf",
             "--cache-dir=" + DIR + "/cache",
+            "--umask=022",
             "--vfs-cache-mode=off",
             "--vfs-write-back=5s",
             "--allow-root");

@@ -5,6 +5,7 @@ import io.s3csi.core.error.InvalidArgumentException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -71,7 +72,14 @@ public record TargetPath(
             field, "must be normalized: no empty, '.' or '..' segments (was '" + raw + "')");
       }
     }
-    Path path = Path.of(trimmed);
+    Path path;
+    try {
+      path = Path.of(trimmed);
+    } catch (InvalidPathException e) {
+      // e.g. an unpaired surrogate, which has no encoding in the node's file name charset
+      throw new InvalidArgumentException(
+          field, "is not a valid path on this node: " + e.getReason());
+    }
     Path root = kubeletRoot.normalize();
     if (!path.startsWith(root) || path.equals(root)) {
       throw new InvalidArgumentException(

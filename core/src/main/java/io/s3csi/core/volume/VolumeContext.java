@@ -168,8 +168,15 @@ public record VolumeContext(
         ignored.add(key);
         continue;
       }
+      if (key.isBlank()) {
+        // the error names the field; a blank key would leave it unnamed
+        throw new InvalidArgumentException(
+            "volume_context",
+            "has an attribute with an empty name; known attributes are " + knownAttributes());
+      }
+      // The key is echoed to logs and events: control characters must not forge lines there.
       throw new InvalidArgumentException(
-          key, "unknown volume attribute; known attributes are " + knownAttributes());
+          printable(key), "unknown volume attribute; known attributes are " + knownAttributes());
     }
 
     String bucketAttr = single(attrs, BUCKET_NAME, YANDEX_BUCKET);
@@ -230,6 +237,14 @@ public record VolumeContext(
     TreeSet<String> all = new TreeSet<>(OWN_KEYS);
     all.addAll(FOREIGN_KEYS);
     return String.join(", ", all) + " and csi.storage.k8s.io/*";
+  }
+
+  private static String printable(String text) {
+    StringBuilder out = new StringBuilder(Math.min(text.length(), 128));
+    text.codePoints()
+        .limit(128)
+        .forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return out.toString();
   }
 
   private static String single(Map<String, String> attrs, String key, String alias) {

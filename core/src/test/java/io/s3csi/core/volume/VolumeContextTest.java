@@ -399,6 +399,15 @@ class VolumeContextTest {
   }
 
   @Test
+  void parse_unknownAttributeWithControlCharacters_isEchoedWithoutThem() {
+    assertInvalid(
+        "pv",
+        attrs("bucketName", "b-1", "evil\nINFO forged line", "x"),
+        "evil?INFO forged line",
+        "evil?INFO forged line: unknown volume attribute; known attributes are " + KNOWN);
+  }
+
+  @Test
   void knownAttributes_listsOwnAndForeignAttributesSorted() {
     assertThat(VolumeContext.knownAttributes()).isEqualTo(KNOWN);
   }

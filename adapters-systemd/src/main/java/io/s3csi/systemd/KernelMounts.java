@@ -1,0 +1,215 @@
+package io.s3csi.systemd;
+
+import io.s3csi.core.error.DriverException;
+import io.s3csi.core.mount.MountEntry;
+import io.s3csi.core.mount.MountTable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The node kernel's view of mounts: the mount table of this process's mount namespace, a probe that
+ * tells a serving FUSE mount from a dead or hung one, and {@code umount2(2)}.
+ *
+ * <p>A probe on a hung FUSE client blocks in the kernel until the client answers or dies, and no
+ * Java interrupt frees the thread. Each probe therefore runs on its own daemon thread and the
+ * caller waits for it with a time limit; while a probe of a target is still blocked, later probes
+ * of that target wait for the same one, so a hung mount costs one thread, not one per call.
+ */
+final class KernelMounts {
+  /** Stacked mounts at one target are unmounted one by one, up to this many. */
+  static final int MAX_STACKED_MOUNTS = 16;
+
+  private final Path mountinfo;
+  private final Syscalls syscalls;
+  private final ConcurrentMap<Path, CompletableFuture<Optional<String>>> probes =
+      new ConcurrentHashMap<>();
+
+  /**
+   * Creates the view.
+   *
+   * @param mountinfo the mount table file, normally {@code /proc/self/mountinfo}
+   * @param syscalls the system calls to use
+   */
+  KernelMounts(Path mountinfo, Syscalls syscalls) {
+    this.mountinfo = mountinfo;
+    this.syscalls = syscalls;
+  }
+
+  /** Returns the view of this process's mount namespace, through the C library. */
+  static KernelMounts system() {
+    return new KernelMounts(Path.of("/proc/self/mountinfo"), JnrSyscalls.load());
+  }
+
+  /**
+   * Reads the mount table.
+   *
+   * @throws DriverException if the table cannot be read
+   */
+  MountTable table() {
+    try {
+      return MountTable.parse(Files.readString(mountinfo, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw DriverException.internal("cannot read " + mountinfo + ": " + e, e);
+    }
+  }
+
+  /**
+   * Checks that the file system at a mount point answers: {@code statfs(2)}, which FUSE always
+   * forwards to the client, then {@code stat(2)} of the mount point.
+   *
+   * @param target the mount point
+   * @param timeout how long to wait for an answer
+   * @return empty when the mount answers, otherwise what is wrong with it
+   */
+  Optional<String> problem(Path target, Duration timeout) {
+    CompletableFuture<Optional<String>> probe = new CompletableFuture<>();
+    CompletableFuture<Optional<String>> running = probes.putIfAbsent(target, probe);
+    if (running != null && running.isDone()) {
+      // a finished probe whose thread has not removed it yet: its answer may be stale
+      probes.remove(target, running);
+      running = probes.putIfAbsent(target, probe);
+    }
+    if (running == null) {
+      startProbe(target, probe);
+      running = probe;
+    }
+    try {
+      return running.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return Optional.of(notResponding(timeout));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw DriverException.internal("interrupted while probing " + target, e);
+    } catch (ExecutionException e) {
+      throw DriverException.internal("cannot probe " + target + ": " + e.getCause(), e.getCause());
+    }
+  }
+
+  /**
+   * Unmounts everything mounted at a target. A target that is not a mount point, or does not exist,
+   * is already unmounted. A busy or dead mount is detached lazily ({@code MNT_DETACH}): it leaves
+   * the namespace at once and the kernel frees it when its last user goes.
+   *
+   * @param target the mount point
+   * @throws DriverException if a mount stays at the target
+   */
+  void unmount(Path target) {
+    String path = target.toString();
+    for (int attempt = 0; attempt < MAX_STACKED_MOUNTS; attempt++) {
+      int errno = syscalls.umount2(path, Syscalls.UMOUNT_NOFOLLOW);
+      if (errno != 0 && !isNotMounted(errno)) {
+        int lazy = syscalls.umount2(path, Syscalls.UMOUNT_NOFOLLOW | Syscalls.MNT_DETACH);
+        if (lazy != 0 && !isNotMounted(lazy)) {
+          throw DriverException.internal(
+              "cannot unmount "
+                  + target
+                  + ": umount2 failed with "
+                  + Errnos.describe(errno)
+                  + ", and with MNT_DETACH with "
+                  + Errnos.describe(lazy)
+                  + (lazy == Errnos.EPERM ? "; the driver needs CAP_SYS_ADMIN" : ""),
+              null);
+        }
+      }
+      Optional<MountEntry> left = table().at(target);
+      if (left.isEmpty()) {
+        return;
+      }
+      if (isNotMounted(errno)) {
+        throw DriverException.internal(
+            "cannot unmount "
+                + target
+                + ": umount2 failed with "
+                + Errnos.describe(errno)
+                + " although the mount table lists a "
+                + left.get().fsType()
+                + " mount there",
+            null);
+      }
+    }
+    throw DriverException.internal(
+        "cannot unmount "
+            + target
+            + ": mounts stay there after "
+            + MAX_STACKED_MOUNTS
+            + " successful unmounts",
+        null);
+  }
+
+  /**
+   * Classifies the errno of a failed probe.
+   *
+   * @param call the system call that failed
+   * @param errno its errno
+   * @return what is wrong with the mount
+   */
+  static String describeProbeFailure(String call, int errno) {
+    String failure = call + " failed with " + Errnos.describe(errno);
+    if (errno == Errnos.ENOTCONN || errno == Errnos.ECONNABORTED) {
+      return "the FUSE client is gone: " + failure;
+    }
+    if (errno == Errnos.EIO) {
+      return "the mount returns I/O errors: " + failure;
+    }
+    if (errno == Errnos.ENOENT) {
+      return "the mount point has disappeared: " + failure;
+    }
+    return "the mount does not serve: " + failure;
+  }
+
+  /** The problem reported when a probe does not finish in time. */
+  static String notResponding(Duration timeout) {
+    return "the FUSE client is not responding: the mount did not answer statfs and stat within "
+        + timeout.toMillis()
+        + " ms";
+  }
+
+  /** Whether an umount2 errno means there is nothing (more) to unmount at the target. */
+  static boolean isNotMounted(int errno) {
+    return errno == Errnos.EINVAL || errno == Errnos.ENOENT;
+  }
+
+  private void startProbe(Path target, CompletableFuture<Optional<String>> probe) {
+    Thread thread =
+        new Thread(
+            () -> {
+              // leave the map before completing: a later caller must never get a finished result
+              // of a probe that may predate its call, only share one that is still running
+              try {
+                Optional<String> result = probeNow(target.toString());
+                probes.remove(target, probe);
+                probe.complete(result);
+              } catch (Throwable e) {
+                probes.remove(target, probe);
+                probe.completeExceptionally(e);
+              }
+            },
+            "s3csi-probe " + target);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private Optional<String> probeNow(String path) {
+    // statfs first: FUSE never caches it, while stat may be answered from the attribute cache
+    // for a while after the client died
+    int errno = syscalls.statfs(path);
+    if (errno != 0) {
+      return Optional.of(describeProbeFailure("statfs", errno));
+    }
+    errno = syscalls.stat(path);
+    if (errno != 0) {
+      return Optional.of(describeProbeFailure("stat", errno));
+    }
+    return Optional.empty();
+  }
+}

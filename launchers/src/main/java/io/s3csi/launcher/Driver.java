@@ -1,0 +1,226 @@
+package io.s3csi.launcher;
+
+import io.grpc.BindableService;
+import io.s3csi.core.credentials.CredentialProvider;
+import io.s3csi.core.credentials.EnvironmentCredentialProvider;
+import io.s3csi.core.credentials.RoutingCredentialProvider;
+import io.s3csi.core.credentials.SecretCredentialProvider;
+import io.s3csi.core.error.DriverException;
+import io.s3csi.core.identity.IdentityService;
+import io.s3csi.core.mount.Mounter;
+import io.s3csi.core.mount.PrivateDirectories;
+import io.s3csi.core.node.NodeService;
+import io.s3csi.core.node.VolumeLocks;
+import io.s3csi.core.provisioning.ControllerService;
+import io.s3csi.core.volume.AuthenticationSource;
+import io.s3csi.grpc.ControllerGrpcService;
+import io.s3csi.grpc.CsiServer;
+import io.s3csi.grpc.Endpoint;
+import io.s3csi.grpc.IdentityGrpcService;
+import io.s3csi.grpc.LoggingInterceptor;
+import io.s3csi.grpc.NodeGrpcService;
+import io.s3csi.s3.S3BucketProvisioner;
+import io.s3csi.systemd.ManagedMount;
+import io.s3csi.systemd.ProcessMounter;
+import io.s3csi.systemd.SystemdMounter;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A running s3csi driver: the CSI services of a {@link DriverConfig}, wired to real adapters and
+ * served on the configured unix socket. {@code s3csi driver} runs one; the demo and the integration
+ * tests run one inside their own JVM.
+ *
+ * <pre>{@code
+ * try (Driver driver = Driver.start(DriverConfig.fromFlags(
+ *     "--endpoint", "unix:///tmp/s3csi/csi.sock", "--node-id", "n1", "--mode", "all"))) {
+ *   // talk CSI to driver.endpoint()
+ * }
+ * }</pre>
+ *
+ * <p>The Node service runs FUSE clients with the {@code --mounter}; the Controller service creates
+ * and deletes buckets and prefixes with the AWS SDK. With {@code --mounter systemd} (the node
+ * plugin's default) each FUSE client is a transient systemd unit of the host: stopping, killing or
+ * upgrading the driver leaves the volumes serving, and the next driver finds them again. With
+ * {@code --mounter process} the FUSE clients are children of the driver: stopping the driver
+ * unmounts the volumes it mounted and stops their clients, so nothing is left behind.
+ *
+ * <p>This class wires; it decides nothing. The rules live in the core use-cases it builds.
+ */
+public final class Driver implements AutoCloseable {
+
+  /** How long calls in flight may take to finish when the driver stops. */
+  public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+
+  private static final Logger LOG = System.getLogger(Driver.class.getName());
+
+  private final DriverConfig config;
+  private final CsiServer server;
+  private final Deque<AutoCloseable> owned;
+
+  private Driver(DriverConfig config, CsiServer server, Deque<AutoCloseable> owned) {
+    this.config = config;
+    this.server = server;
+    this.owned = owned;
+  }
+
+  /**
+   * Builds the services of {@code config} and starts serving them.
+   *
+   * @param config the settings
+   * @return the running driver; close it to stop
+   * @throws ConfigurationException if the settings ask for something this build cannot serve
+   * @throws IOException if the socket cannot be bound
+   */
+  public static Driver start(DriverConfig config) throws IOException {
+    Objects.requireNonNull(config, "config");
+    Deque<AutoCloseable> owned = new ArrayDeque<>();
+    try {
+      List<BindableService> services = services(config, owned);
+      CsiServer server =
+          CsiServer.start(config.endpoint(), services, List.of(new LoggingInterceptor()));
+      return new Driver(config, server, owned);
+    } catch (IOException | RuntimeException e) {
+      closeAll(owned);
+      throw e;
+    }
+  }
+
+  private static List<BindableService> services(DriverConfig config, Deque<AutoCloseable> owned) {
+    VolumeLocks locks = new VolumeLocks();
+    CredentialProvider driverIdentity = new EnvironmentCredentialProvider(System.getenv());
+    List<BindableService> services = new ArrayList<>();
+    services.add(
+        new IdentityGrpcService(
+            new IdentityService(
+                config.driverInfo(VersionProvider.version()),
+                config.mode().servesController(),
+                List.of())));
+    if (config.mode().servesNode()) {
+      Mounter mounter = own(owned, mounter(config));
+      CredentialProvider credentials =
+          new RoutingCredentialProvider(
+              Map.of(
+                  AuthenticationSource.DRIVER,
+                  driverIdentity,
+                  AuthenticationSource.SECRET,
+                  new SecretCredentialProvider()));
+      services.add(
+          new NodeGrpcService(new NodeService(config.nodeConfig(), mounter, credentials, locks)));
+    }
+    if (config.mode().servesController()) {
+      S3BucketProvisioner provisioner = own(owned, new S3BucketProvisioner());
+      services.add(
+          new ControllerGrpcService(
+              new ControllerService(
+                  config.controllerConfig(), provisioner, driverIdentity, locks)));
+    }
+    return services;
+  }
+
+  /** The mounter of {@code --mounter}; the one place that knows which mounters this build has. */
+  private static Mounter mounter(DriverConfig config) {
+    return switch (config.mounter()) {
+      case PROCESS -> new ProcessMounter(new PrivateDirectories(config.mountsDir()));
+      case SYSTEMD -> systemdMounter(config);
+    };
+  }
+
+  /**
+   * The systemd mounter, after it has logged what a previous driver left mounted. systemd being
+   * unreachable at start is no reason not to serve: every call says so until it comes back.
+   */
+  private static SystemdMounter systemdMounter(DriverConfig config) {
+    SystemdMounter mounter =
+        SystemdMounter.builder(new PrivateDirectories(config.mountsDir()))
+            .address(config.systemdAddress())
+            .build();
+    try {
+      List<ManagedMount> found = mounter.recover();
+      LOG.log(Level.INFO, "{0} serves {1} mount(s) found at start", mounter, found.size());
+    } catch (DriverException e) {
+      LOG.log(
+          Level.WARNING, "cannot look for the mounts of a previous driver: {0}", e.getMessage());
+    }
+    return mounter;
+  }
+
+  /** Records an adapter that holds resources (processes, clients) so that stopping releases it. */
+  private static <T> T own(Deque<AutoCloseable> owned, T adapter) {
+    if (adapter instanceof AutoCloseable closeable) {
+      owned.push(closeable);
+    }
+    return adapter;
+  }
+
+  /** Returns the settings the driver runs with. */
+  public DriverConfig config() {
+    return config;
+  }
+
+  /** Returns the socket the driver serves on. */
+  public Endpoint endpoint() {
+    return server.endpoint();
+  }
+
+  /**
+   * Stops serving: refuses new calls, lets calls in flight finish within {@code grace}, removes the
+   * socket, then releases the adapters (a process mounter unmounts what it still runs). Idempotent.
+   *
+   * @param grace how long calls in flight may take
+   * @throws InterruptedException if interrupted while waiting; the driver is stopped anyway
+   */
+  public void shutdown(Duration grace) throws InterruptedException {
+    try {
+      server.shutdown(grace);
+    } finally {
+      closeAll(owned);
+    }
+  }
+
+  /**
+   * Blocks until the driver has stopped.
+   *
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /** Stops with a grace period of {@link #SHUTDOWN_GRACE}. */
+  @Override
+  public void close() {
+    try {
+      shutdown(SHUTDOWN_GRACE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Closes in the reverse order of creation; a failure is logged and the rest still closed. */
+  private static void closeAll(Deque<AutoCloseable> owned) {
+    synchronized (owned) {
+      while (!owned.isEmpty()) {
+        AutoCloseable adapter = owned.pop();
+        try {
+          adapter.close();
+        } catch (Exception e) {
+          LOG.log(Level.ERROR, "cannot release " + adapter, e);
+        }
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Driver{" + config.mode() + " on " + endpoint() + ", node " + config.nodeId() + "}";
+  }
+}

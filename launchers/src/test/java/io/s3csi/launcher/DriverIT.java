@@ -1,0 +1,457 @@
+package io.s3csi.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.s3csi.core.fuse.FuseClient;
+import io.s3csi.core.mount.PrivateDirectories;
+import io.s3csi.grpc.CsiClient;
+import io.s3csi.grpc.csi.v1.ControllerGetCapabilitiesRequest;
+import io.s3csi.grpc.csi.v1.ControllerServiceCapability;
+import io.s3csi.grpc.csi.v1.CreateVolumeRequest;
+import io.s3csi.grpc.csi.v1.DeleteVolumeRequest;
+import io.s3csi.grpc.csi.v1.GetPluginCapabilitiesRequest;
+import io.s3csi.grpc.csi.v1.GetPluginInfoRequest;
+import io.s3csi.grpc.csi.v1.NodeGetInfoRequest;
+import io.s3csi.grpc.csi.v1.NodePublishVolumeRequest;
+import io.s3csi.grpc.csi.v1.NodeUnpublishVolumeRequest;
+import io.s3csi.grpc.csi.v1.PluginCapability;
+import io.s3csi.grpc.csi.v1.Volume;
+import io.s3csi.grpc.csi.v1.VolumeCapability;
+import io.s3csi.testkit.junit.S3ServerExtension;
+import io.s3csi.testkit.s3.EmbeddedS3Server;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The real driver, in this JVM, on a real unix socket: the process mounter runs real FUSE clients
+ * against an embedded S3 server, and every call goes through {@link CsiClient} as kubelet's would.
+ * Needs root, {@code /dev/fuse}, s3fs and rclone.
+ */
+@ExtendWith(S3ServerExtension.class)
+class DriverIT {
+  private static final Duration UPLOAD = Duration.ofSeconds(30);
+  private static final AtomicInteger BUCKETS = new AtomicInteger();
+  private static EmbeddedS3Server s3;
+
+  @TempDir Path dir;
+  private Driver driver;
+  private CsiClient csi;
+  private S3View view;
+  private final List<Published> published = new ArrayList<>();
+
+  @BeforeAll
+  static void server(EmbeddedS3Server server) {
+    s3 = server;
+  }
+
+  @AfterEach
+  void stop() {
+    for (Published p : published) {
+      try {
+        csi.node().nodeUnpublishVolume(unpublishRequest(p.volumeId(), p.target()));
+      } catch (RuntimeException e) {
+        // the test failed already; the driver's close unmounts what is left
+      }
+    }
+    if (csi != null) {
+      csi.close();
+    }
+    if (driver != null) {
+      driver.close();
+    }
+    if (view != null) {
+      view.close();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = FuseClient.class,
+      names = {"S3FS", "RCLONE"})
+  void publish_bucket_fileWrittenThroughTheMountIsAnObjectInS3(FuseClient client)
+      throws IOException {
+    start(client);
+    String bucket = bucket();
+    Path target = target("pv-bucket");
+
+    publish(bucket, bucket, target);
+    Files.writeString(target.resolve("hello.txt"), "hello " + client, StandardCharsets.UTF_8);
+
+    assertThat(Files.readString(target.resolve("hello.txt"))).isEqualTo("hello " + client);
+    awaitObject(bucket, "hello.txt", "hello " + client);
+    assertThat(clientProcesses(target)).hasSize(1);
+    assertThat(privateDirectory(target)).isDirectory();
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = FuseClient.class,
+      names = {"S3FS", "RCLONE"})
+  void publish_bucketSlashPrefixHandle_writesUnderThePrefix(FuseClient client) throws IOException {
+    start(client);
+    String bucket = bucket();
+    s3.putObject(bucket, "outside.txt", "not in the volume".getBytes(StandardCharsets.UTF_8));
+    Path target = target("pv-prefix");
+
+    publishHandle(bucket + "/team-a", target, Map.of());
+    Files.writeString(target.resolve("report.csv"), "a,b\n", StandardCharsets.UTF_8);
+
+    awaitObject(bucket, "team-a/report.csv", "a,b\n");
+    try (Stream<Path> files = Files.list(target)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("report.csv");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = FuseClient.class,
+      names = {"S3FS", "RCLONE"})
+  void publish_twice_succeedsWithTheSameMount(FuseClient client) throws IOException {
+    start(client);
+    String bucket = bucket();
+    s3.putObject(bucket, "seen.txt", "seen".getBytes(StandardCharsets.UTF_8));
+    Path target = target("pv-twice");
+
+    publish(bucket, bucket, target);
+    long pid = clientProcesses(target).get(0);
+    publish(bucket, bucket, target);
+
+    assertThat(clientProcesses(target)).containsExactly(pid);
+    assertThat(Files.readString(target.resolve("seen.txt"))).isEqualTo("seen");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = FuseClient.class,
+      names = {"S3FS", "RCLONE"})
+  void publish_otherVolumeAtAMountedTarget_isAlreadyExists(FuseClient client) {
+    start(client);
+    String first = bucket();
+    String second = bucket();
+    Path target = target("pv-taken");
+    publish(first, first, target);
+
+    assertThatThrownBy(() -> publish(second, second, target))
+        .satisfies(
+            e ->
+                assertStatus(
+                    e,
+                    Status.Code.ALREADY_EXISTS,
+                    "already has volume "
+                        + first
+                        + " (read-write); cannot publish volume "
+                        + second));
+    assertThat(clientProcesses(target)).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = FuseClient.class,
+      names = {"S3FS", "RCLONE"})
+  void unpublish_mounted_removesTargetPrivateFilesAndClient(FuseClient client) throws IOException {
+    start(client);
+    String bucket = bucket();
+    Path target = target("pv-gone");
+    publish(bucket, bucket, target);
+    assertThat(clientProcesses(target)).hasSize(1);
+
+    csi.node().nodeUnpublishVolume(unpublishRequest(bucket, target));
+
+    assertThat(target).doesNotExist();
+    assertThat(privateDirectory(target)).doesNotExist();
+    assertThat(clientProcesses(target)).isEmpty();
+    assertThat(mountsUnder(dir)).isEmpty();
+
+    csi.node().nodeUnpublishVolume(unpublishRequest(bucket, target));
+    assertThat(target).doesNotExist();
+  }
+
+  @Test
+  void identity_modeAll_reportsTheDriverAndTheControllerService() {
+    start(FuseClient.S3FS);
+
+    var info = csi.identity().getPluginInfo(GetPluginInfoRequest.getDefaultInstance());
+    var capabilities =
+        csi.identity().getPluginCapabilities(GetPluginCapabilitiesRequest.getDefaultInstance());
+
+    assertThat(info.getName()).isEqualTo("s3.csi.s3csi.io");
+    assertThat(info.getVendorVersion()).isEqualTo(VersionProvider.version());
+    assertThat(capabilities.getCapabilitiesList())
+        .extracting(c -> c.getService().getType())
+        .containsExactly(PluginCapability.Service.Type.CONTROLLER_SERVICE);
+    assertThat(csi.node().nodeGetInfo(NodeGetInfoRequest.getDefaultInstance()).getNodeId())
+        .isEqualTo("it-node");
+  }
+
+  @Test
+  void publish_withoutSecrets_isInvalidArgumentNamingSecrets() {
+    start(FuseClient.S3FS);
+    String bucket = bucket();
+    Path target = target("pv-nosecret");
+
+    assertThatThrownBy(
+            () -> csi.node().nodePublishVolume(publishRequest(bucket, target, Map.of(), Map.of())))
+        .satisfies(
+            e ->
+                assertStatus(
+                    e,
+                    Status.Code.INVALID_ARGUMENT,
+                    "secrets: authenticationSource is secret but the request carries no secret"));
+    assertThat(target).doesNotExist();
+  }
+
+  @Test
+  void publish_targetOutsideTheKubeletDir_isInvalidArgumentNamingTheTarget() {
+    start(FuseClient.S3FS);
+    String bucket = bucket();
+    Path outside = dir.resolve("elsewhere/mount");
+
+    assertThatThrownBy(() -> publish(bucket, bucket, outside))
+        .satisfies(
+            e ->
+                assertStatus(
+                    e,
+                    Status.Code.INVALID_ARGUMENT,
+                    "target_path: must be a directory under the kubelet root"));
+    assertThat(outside).doesNotExist();
+  }
+
+  @Test
+  void createVolume_prefixMode_isPublishedWrittenAndDeleted() throws IOException {
+    start(FuseClient.S3FS);
+    String bucket = bucket();
+    Map<String, String> secrets =
+        Map.of("accessKeyId", s3.accessKeyId(), "secretAccessKey", s3.secretAccessKey());
+    VolumeCapability capability = multiWriter();
+
+    Volume volume =
+        csi.controller()
+            .createVolume(
+                CreateVolumeRequest.newBuilder()
+                    .setName("pvc-" + UUID.randomUUID())
+                    .addVolumeCapabilities(capability)
+                    .putAllParameters(
+                        Map.of(
+                            "provisioningMode", "prefix",
+                            "bucketName", bucket,
+                            "deletePolicy", "delete",
+                            "authenticationSource", "secret"))
+                    .putAllSecrets(secrets)
+                    .build())
+            .getVolume();
+    Path target = target("pv-dynamic");
+    published.add(new Published(volume.getVolumeId(), target));
+    csi.node()
+        .nodePublishVolume(
+            NodePublishVolumeRequest.newBuilder()
+                .setVolumeId(volume.getVolumeId())
+                .setTargetPath(target.toString())
+                .setVolumeCapability(capability)
+                .putAllVolumeContext(volume.getVolumeContextMap())
+                .putAllSecrets(secrets)
+                .build());
+    Files.writeString(target.resolve("data.txt"), "dynamic", StandardCharsets.UTF_8);
+    await()
+        .atMost(UPLOAD)
+        .untilAsserted(
+            () -> assertThat(s3.listObjects(bucket)).anyMatch(k -> k.endsWith("/data.txt")));
+    csi.node().nodeUnpublishVolume(unpublishRequest(volume.getVolumeId(), target));
+
+    csi.controller()
+        .deleteVolume(
+            DeleteVolumeRequest.newBuilder()
+                .setVolumeId(volume.getVolumeId())
+                .putAllSecrets(secrets)
+                .build());
+
+    assertThat(s3.listObjects(bucket)).isEmpty();
+  }
+
+  @Test
+  void modeController_servesControllerNotNode() throws IOException {
+    driver =
+        Driver.start(
+            DriverConfig.fromFlags(
+                "--endpoint",
+                "unix://" + dir.resolve("ctl.sock"),
+                "--node-id",
+                "it-node",
+                "--mode",
+                "controller",
+                "--state-dir",
+                dir.resolve("state").toString()));
+    csi = CsiClient.connect(driver.endpoint());
+
+    assertThatThrownBy(() -> csi.node().nodeGetInfo(NodeGetInfoRequest.getDefaultInstance()))
+        .satisfies(e -> assertStatus(e, Status.Code.UNIMPLEMENTED, "csi.v1.Node"));
+    assertThat(
+            csi.identity()
+                .getPluginCapabilities(GetPluginCapabilitiesRequest.getDefaultInstance())
+                .getCapabilitiesCount())
+        .isEqualTo(1);
+    assertThat(
+            csi.controller()
+                .controllerGetCapabilities(ControllerGetCapabilitiesRequest.getDefaultInstance())
+                .getCapabilitiesList())
+        .extracting(c -> c.getRpc().getType())
+        .containsExactly(ControllerServiceCapability.RPC.Type.CREATE_DELETE_VOLUME);
+  }
+
+  private void start(FuseClient client) {
+    try {
+      driver =
+          Driver.start(
+              DriverConfig.fromFlags(
+                  "--endpoint",
+                  "unix://" + dir.resolve("csi.sock"),
+                  "--node-id",
+                  "it-node",
+                  "--mode",
+                  "all",
+                  "--mounter",
+                  "process",
+                  "--fuse-client",
+                  client.id(),
+                  "--kubelet-dir",
+                  dir.resolve("kubelet").toString(),
+                  "--state-dir",
+                  dir.resolve("state").toString(),
+                  "--s3-endpoint-url",
+                  s3.endpoint().toString(),
+                  "--s3-region",
+                  "us-east-1",
+                  "--s3-path-style"));
+    } catch (IOException e) {
+      throw new AssertionError("the driver did not start", e);
+    }
+    csi = CsiClient.connect(driver.endpoint());
+    view = new S3View(s3.endpoint(), "us-east-1", s3.accessKeyId(), s3.secretAccessKey());
+  }
+
+  private static String bucket() {
+    String bucket = "it-bucket-" + BUCKETS.incrementAndGet();
+    s3.createBucket(bucket);
+    return bucket;
+  }
+
+  private Path target(String pv) {
+    Path target =
+        dir.resolve(
+            "kubelet/pods/" + UUID.randomUUID() + "/volumes/kubernetes.io~csi/" + pv + "/mount");
+    try {
+      Files.createDirectories(target.getParent());
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    return target;
+  }
+
+  private void publish(String volumeId, String bucket, Path target) {
+    publishHandle(volumeId, target, Map.of("bucketName", bucket));
+  }
+
+  private void publishHandle(String volumeId, Path target, Map<String, String> attributes) {
+    Map<String, String> secrets =
+        Map.of("accessKeyId", s3.accessKeyId(), "secretAccessKey", s3.secretAccessKey());
+    published.add(new Published(volumeId, target));
+    csi.node().nodePublishVolume(publishRequest(volumeId, target, attributes, secrets));
+  }
+
+  private static NodePublishVolumeRequest publishRequest(
+      String volumeId, Path target, Map<String, String> attributes, Map<String, String> secrets) {
+    Map<String, String> context = new HashMap<>(attributes);
+    context.put("authenticationSource", "secret");
+    return NodePublishVolumeRequest.newBuilder()
+        .setVolumeId(volumeId)
+        .setTargetPath(target.toString())
+        .setVolumeCapability(multiWriter())
+        .putAllVolumeContext(context)
+        .putAllSecrets(secrets)
+        .build();
+  }
+
+  private static VolumeCapability multiWriter() {
+    return VolumeCapability.newBuilder()
+        .setMount(VolumeCapability.MountVolume.getDefaultInstance())
+        .setAccessMode(
+            VolumeCapability.AccessMode.newBuilder()
+                .setMode(VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER))
+        .build();
+  }
+
+  private static NodeUnpublishVolumeRequest unpublishRequest(String volumeId, Path target) {
+    return NodeUnpublishVolumeRequest.newBuilder()
+        .setVolumeId(volumeId)
+        .setTargetPath(target.toString())
+        .build();
+  }
+
+  private void awaitObject(String bucket, String key, String content) {
+    await()
+        .atMost(UPLOAD)
+        .untilAsserted(
+            () ->
+                assertThat(new String(view.get(bucket, key), StandardCharsets.UTF_8))
+                    .isEqualTo(content));
+  }
+
+  private Path privateDirectory(Path target) {
+    return new PrivateDirectories(dir.resolve("state").resolve(DriverConfig.MOUNTS_DIRECTORY))
+        .directoryFor(target);
+  }
+
+  /** Pids of live processes whose command line names the target: the FUSE client. */
+  static List<Long> clientProcesses(Path target) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != ProcessHandle.current().pid())
+        .filter(p -> cmdline(p.pid()).contains(target.toString()))
+        .map(ProcessHandle::pid)
+        .toList();
+  }
+
+  private static String cmdline(long pid) {
+    try {
+      return Files.readString(
+              Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8)
+          .replace('\0', ' ');
+    } catch (IOException e) {
+      return ""; // exited meanwhile
+    }
+  }
+
+  static List<String> mountsUnder(Path dir) throws IOException {
+    return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+        .filter(line -> line.contains(" " + dir + "/"))
+        .toList();
+  }
+
+  private static void assertStatus(Throwable e, Status.Code code, String message) {
+    assertThat(e).isInstanceOf(StatusRuntimeException.class);
+    Status status = ((StatusRuntimeException) e).getStatus();
+    assertThat(status.getCode()).isEqualTo(code);
+    assertThat(status.getDescription()).contains(message);
+  }
+
+  private record Published(String volumeId, Path target) {}
+}

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -237,13 +238,28 @@ class DriverIT {
     assertThat(outside).doesNotExist();
   }
 
-  @Test
-  void createVolume_prefixMode_isPublishedWrittenAndDeleted() throws IOException {
+  @ParameterizedTest(name = "{0} mode, deletePolicy {1}")
+  @CsvSource({
+    "prefix, retain",
+    "prefix, deleteIfEmpty",
+    "prefix, delete",
+    "bucket, retain",
+    "bucket, deleteIfEmpty",
+    "bucket, delete"
+  })
+  void createVolume_isPublishedWrittenUnpublishedAndDeletedByItsPolicy(String mode, String policy)
+      throws IOException {
     start(FuseClient.S3FS);
-    String bucket = bucket();
     Map<String, String> secrets =
         Map.of("accessKeyId", s3.accessKeyId(), "secretAccessKey", s3.secretAccessKey());
     VolumeCapability capability = multiWriter();
+    Map<String, String> parameters = new HashMap<>();
+    parameters.put("provisioningMode", mode);
+    parameters.put("deletePolicy", policy);
+    parameters.put("authenticationSource", "secret");
+    if (mode.equals("prefix")) {
+      parameters.put("bucketName", bucket());
+    }
 
     Volume volume =
         csi.controller()
@@ -251,15 +267,11 @@ class DriverIT {
                 CreateVolumeRequest.newBuilder()
                     .setName("pvc-" + UUID.randomUUID())
                     .addVolumeCapabilities(capability)
-                    .putAllParameters(
-                        Map.of(
-                            "provisioningMode", "prefix",
-                            "bucketName", bucket,
-                            "deletePolicy", "delete",
-                            "authenticationSource", "secret"))
+                    .putAllParameters(parameters)
                     .putAllSecrets(secrets)
                     .build())
             .getVolume();
+    String bucket = volume.getVolumeContextMap().get("bucketName");
     Path target = target("pv-dynamic");
     published.add(new Published(volume.getVolumeId(), target));
     csi.node()
@@ -275,17 +287,40 @@ class DriverIT {
     await()
         .atMost(UPLOAD)
         .untilAsserted(
-            () -> assertThat(s3.listObjects(bucket)).anyMatch(k -> k.endsWith("/data.txt")));
+            () -> assertThat(s3.listObjects(bucket)).anyMatch(k -> k.endsWith("data.txt")));
     csi.node().nodeUnpublishVolume(unpublishRequest(volume.getVolumeId(), target));
+    DeleteVolumeRequest delete =
+        DeleteVolumeRequest.newBuilder()
+            .setVolumeId(volume.getVolumeId())
+            .putAllSecrets(secrets)
+            .build();
 
-    csi.controller()
-        .deleteVolume(
-            DeleteVolumeRequest.newBuilder()
-                .setVolumeId(volume.getVolumeId())
-                .putAllSecrets(secrets)
-                .build());
-
-    assertThat(s3.listObjects(bucket)).isEmpty();
+    switch (policy) {
+      case "retain" -> {
+        csi.controller().deleteVolume(delete);
+        assertThat(s3.listObjects(bucket)).anyMatch(k -> k.endsWith("data.txt"));
+      }
+      case "deleteIfEmpty" -> {
+        assertThatThrownBy(() -> csi.controller().deleteVolume(delete))
+            .satisfies(
+                e -> {
+                  Status status = ((StatusRuntimeException) e).getStatus();
+                  assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                  assertThat(status.getDescription()).contains("1 object");
+                });
+        assertThat(s3.listObjects(bucket)).anyMatch(k -> k.endsWith("data.txt"));
+      }
+      default -> {
+        csi.controller().deleteVolume(delete);
+        csi.controller().deleteVolume(delete); // idempotent
+        if (mode.equals("prefix")) {
+          assertThat(s3.listObjects(bucket)).isEmpty();
+        } else {
+          assertThatThrownBy(() -> s3.listObjects(bucket))
+              .isInstanceOf(IllegalArgumentException.class);
+        }
+      }
+    }
   }
 
   @Test

@@ -197,8 +197,7 @@ public final class NodeService {
       Credentials identity,
       VolumeCapability capability) {
     Optional<String> region = agree("region", volume.region(), options.region());
-    Optional<String> prefix =
-        agree("prefix", volume.prefix(), options.prefix().map(p -> p.endsWith("/") ? p : p + "/"));
+    Optional<String> prefix = agree("prefix", volume.prefix(), options.prefix());
     Optional<URI> endpoint = volume.endpointUrl().or(config::defaultEndpoint);
     boolean pathStyle = volume.pathStyle().orElse(options.pathStyle() || config.defaultPathStyle());
     return new MountSpec(

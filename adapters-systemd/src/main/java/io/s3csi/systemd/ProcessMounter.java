@@ -312,7 +312,7 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder mountTimeout(Duration timeout) {
-      this.mountTimeout = positive("mountTimeout", timeout);
+      this.mountTimeout = Durations.positive("mountTimeout", timeout);
       return this;
     }
 
@@ -323,7 +323,7 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder stopTimeout(Duration timeout) {
-      this.stopTimeout = positive("stopTimeout", timeout);
+      this.stopTimeout = Durations.positive("stopTimeout", timeout);
       return this;
     }
 
@@ -334,7 +334,7 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder probeTimeout(Duration timeout) {
-      this.probeTimeout = positive("probeTimeout", timeout);
+      this.probeTimeout = Durations.positive("probeTimeout", timeout);
       return this;
     }
 
@@ -370,14 +370,6 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
 
     ProcessMounter build(KernelMounts kernel) {
       return new ProcessMounter(privateDirectories, kernel, this);
-    }
-
-    private static Duration positive(String field, Duration value) {
-      Objects.requireNonNull(value, field);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(field + ": must be positive, got " + value);
-      }
-      return value;
     }
   }
 }

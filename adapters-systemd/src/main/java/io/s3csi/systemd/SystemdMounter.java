@@ -376,7 +376,7 @@ public final class SystemdMounter implements Mounter, AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder mountTimeout(Duration timeout) {
-      this.mountTimeout = positive("mountTimeout", timeout);
+      this.mountTimeout = Durations.positive("mountTimeout", timeout);
       return this;
     }
 
@@ -387,7 +387,7 @@ public final class SystemdMounter implements Mounter, AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder stopTimeout(Duration timeout) {
-      this.stopTimeout = positive("stopTimeout", timeout);
+      this.stopTimeout = Durations.positive("stopTimeout", timeout);
       return this;
     }
 
@@ -398,7 +398,7 @@ public final class SystemdMounter implements Mounter, AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder probeTimeout(Duration timeout) {
-      this.probeTimeout = positive("probeTimeout", timeout);
+      this.probeTimeout = Durations.positive("probeTimeout", timeout);
       return this;
     }
 
@@ -462,14 +462,6 @@ public final class SystemdMounter implements Mounter, AutoCloseable {
 
     SystemdMounter build(KernelMounts kernel, Systemd systemd) {
       return new SystemdMounter(kernel, systemd, this);
-    }
-
-    private static Duration positive(String field, Duration value) {
-      Objects.requireNonNull(value, field);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(field + ": must be positive, got " + value);
-      }
-      return value;
     }
   }
 }

@@ -41,6 +41,7 @@ public final class NodeService {
   private final Mounter mounter;
   private final CredentialProvider credentials;
   private final VolumeLocks locks;
+  private final NodeObserver observer;
 
   /**
    * Creates the service.
@@ -52,10 +53,29 @@ public final class NodeService {
    */
   public NodeService(
       NodeConfig config, Mounter mounter, CredentialProvider credentials, VolumeLocks locks) {
+    this(config, mounter, credentials, locks, NodeObserver.NONE);
+  }
+
+  /**
+   * Creates the service with an observer that hears how each operation ended.
+   *
+   * @param config the node's settings
+   * @param mounter the mounter that runs FUSE clients
+   * @param credentials the provider that picks each volume's identity
+   * @param locks the per-volume locks (shared with other services of the same node, if any)
+   * @param observer hears how each publish ended (events, metrics)
+   */
+  public NodeService(
+      NodeConfig config,
+      Mounter mounter,
+      CredentialProvider credentials,
+      VolumeLocks locks,
+      NodeObserver observer) {
     this.config = Objects.requireNonNull(config, "config");
     this.mounter = Objects.requireNonNull(mounter, "mounter");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.locks = Objects.requireNonNull(locks, "locks");
+    this.observer = Objects.requireNonNull(observer, "observer");
   }
 
   /** Returns the node's settings. */
@@ -73,6 +93,18 @@ public final class NodeService {
    *     busy, or the mounter's error
    */
   public PublishResult publish(PublishRequest request) {
+    Progress progress = new Progress();
+    try {
+      PublishResult result = publish(request, progress);
+      tell(request, progress, Optional.of(result), Optional.empty());
+      return result;
+    } catch (DriverException e) {
+      tell(request, progress, Optional.empty(), Optional.of(e));
+      throw e;
+    }
+  }
+
+  private PublishResult publish(PublishRequest request, Progress progress) {
     requireNonEmpty("volume_id", request.volumeId());
     requireNonEmpty("target_path", request.targetPath());
     VolumeCapability capability = request.capability();
@@ -81,7 +113,9 @@ public final class NodeService {
     }
     TargetPath target = TargetPath.parse("target_path", request.targetPath(), config.kubeletRoot());
     VolumeContext volume = VolumeContext.parse(request.volumeId(), request.volumeContext());
+    progress.bucket = Optional.of(volume.bucket());
     FuseClient client = volume.fuseClient().orElse(config.defaultClient());
+    progress.client = Optional.of(client);
     List<String> flags = new ArrayList<>(capability.mountFlags());
     flags.addAll(volume.extraMountOptions());
     MountOptions options = MountOptions.parse(client, flags);
@@ -185,6 +219,32 @@ public final class NodeService {
           target,
           wasMounted ? "" : " (was not mounted)");
       return wasMounted ? UnpublishResult.UNMOUNTED : UnpublishResult.NOT_MOUNTED;
+    }
+  }
+
+  /** What a publish had decided when it ended, for the observer. */
+  private static final class Progress {
+    Optional<String> bucket = Optional.empty();
+    Optional<FuseClient> client = Optional.empty();
+  }
+
+  private void tell(
+      PublishRequest request,
+      Progress progress,
+      Optional<PublishResult> result,
+      Optional<DriverException> failure) {
+    try {
+      observer.publishEnded(
+          new PublishOutcome(
+              request.volumeId(),
+              request.targetPath(),
+              VolumeContext.podInfo(request.volumeContext()),
+              progress.bucket,
+              progress.client,
+              result,
+              failure));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "node observer " + observer + " failed", e);
     }
   }
 

@@ -5,6 +5,7 @@ import io.s3csi.core.error.InvalidArgumentException;
 import io.s3csi.core.fuse.FuseClient;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -228,7 +229,7 @@ public record VolumeContext(
         bool(PATH_STYLE, attrs.get(PATH_STYLE)),
         fuseClient,
         commandLine(YANDEX_OPTIONS, attrs.get(YANDEX_OPTIONS)),
-        podInfo(attrs),
+        podInfoStrict(attrs),
         ignored);
   }
 
@@ -347,7 +348,7 @@ public record VolumeContext(
     return List.of(String.join(" ", value.strip().split("\\s+")));
   }
 
-  private static PodInfo podInfo(Map<String, String> attrs) {
+  private static PodInfo podInfoStrict(Map<String, String> attrs) {
     return new PodInfo(
         nonBlank(attrs.get(POD_INFO_PREFIX + "pod.name")),
         nonBlank(attrs.get(POD_INFO_PREFIX + "pod.namespace")),
@@ -355,6 +356,27 @@ public record VolumeContext(
         nonBlank(attrs.get(POD_INFO_PREFIX + "serviceAccount.name")),
         bool(POD_INFO_PREFIX + "ephemeral", attrs.get(POD_INFO_PREFIX + "ephemeral")).orElse(false),
         nonBlank(attrs.get(SERVICE_ACCOUNT_TOKENS)).map(Secret::of));
+  }
+
+  /**
+   * Reads the pod info kubelet put in a volume context, leniently: unlike {@link #parse}, it never
+   * throws, so the pod of a request with a bad context can still be told what went wrong.
+   *
+   * @param attrs the raw volume context; {@code null} values and a malformed {@code ephemeral} are
+   *     treated as absent
+   * @return the pod info, or {@link PodInfo#NONE}
+   */
+  public static PodInfo podInfo(Map<String, String> attrs) {
+    if (attrs == null) {
+      return PodInfo.NONE;
+    }
+    try {
+      return podInfoStrict(attrs);
+    } catch (RuntimeException e) {
+      Map<String, String> withoutFlag = new HashMap<>(attrs);
+      withoutFlag.remove(POD_INFO_PREFIX + "ephemeral");
+      return podInfoStrict(withoutFlag);
+    }
   }
 
   private static Optional<String> nonBlank(String value) {

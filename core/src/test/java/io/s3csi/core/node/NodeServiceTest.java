@@ -452,6 +452,94 @@ class NodeServiceTest {
   }
 
   @Test
+  void publish_observer_hearsTheResultWithPodBucketAndClient() {
+    List<PublishOutcome> heard = new CopyOnWriteArrayList<>();
+    NodeService observed =
+        new NodeService(
+            config(), mounter, credentials, locks, NodeObserver.all(List.of(heard::add)));
+
+    observed.publish(
+        request(
+            WRITER,
+            context(
+                "csi.storage.k8s.io/pod.name", "web-0",
+                "csi.storage.k8s.io/pod.namespace", "shop",
+                "mounter", "s3fs")));
+
+    assertThat(heard).hasSize(1);
+    PublishOutcome outcome = heard.get(0);
+    assertThat(outcome.result()).contains(PublishResult.MOUNTED);
+    assertThat(outcome.failure()).isEmpty();
+    assertThat(outcome.volumeId()).isEqualTo(VOLUME);
+    assertThat(outcome.targetPath()).isEqualTo(target);
+    assertThat(outcome.pod().name()).contains("web-0");
+    assertThat(outcome.pod().namespace()).contains("shop");
+    assertThat(outcome.bucket()).contains("photos-bucket");
+    assertThat(outcome.client()).contains(FuseClient.S3FS);
+  }
+
+  @Test
+  void publish_observerOfAFailure_hearsTheSameExceptionTheCallerGets() {
+    List<PublishOutcome> heard = new CopyOnWriteArrayList<>();
+    NodeService observed = new NodeService(config(), mounter, credentials, locks, heard::add);
+    DriverException failure = DriverException.unavailable("endpoint down", null);
+    mounter.failNextMount(failure);
+
+    assertThatExceptionOfType(DriverException.class)
+        .isThrownBy(() -> observed.publish(request()))
+        .isSameAs(failure);
+
+    assertThat(heard)
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.failure()).containsSame(failure);
+              assertThat(o.result()).isEmpty();
+              assertThat(o.bucket()).contains("photos-bucket");
+              assertThat(o.client()).contains(FuseClient.MOUNT_S3);
+            });
+  }
+
+  @Test
+  void publish_observerOfBadInput_hearsThePodEvenWhenTheContextIsMalformed() {
+    List<PublishOutcome> heard = new CopyOnWriteArrayList<>();
+    NodeService observed = new NodeService(config(), mounter, credentials, locks, heard::add);
+    Map<String, String> bad =
+        Map.of(
+            "csi.storage.k8s.io/pod.name", "web-0",
+            "csi.storage.k8s.io/pod.namespace", "shop",
+            "csi.storage.k8s.io/ephemeral", "maybe");
+
+    assertThatExceptionOfType(InvalidArgumentException.class)
+        .isThrownBy(() -> observed.publish(request(WRITER, bad)));
+
+    assertThat(heard)
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.failure()).isPresent();
+              assertThat(o.pod().name()).contains("web-0");
+              assertThat(o.bucket()).isEmpty();
+              assertThat(o.client()).isEmpty();
+            });
+  }
+
+  @Test
+  void publish_throwingObserver_doesNotChangeTheOutcome() {
+    NodeService observed =
+        new NodeService(
+            config(),
+            mounter,
+            credentials,
+            locks,
+            outcome -> {
+              throw new IllegalStateException("observer broke");
+            });
+
+    assertThat(observed.publish(request())).isEqualTo(PublishResult.MOUNTED);
+  }
+
+  @Test
   void publish_credentialFailure_mountsNothingAndCreatesNoTarget() {
     NodeService failing =
         new NodeService(

@@ -194,6 +194,18 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
   /**
    * {@inheritDoc}
    *
+   * <p>Rewrites the files in the mount's private directory, each atomically.
+   */
+  @Override
+  public int refreshCredentials(MountSpec spec) {
+    Path target = spec.target().toAbsolutePath().normalize();
+    FuseCommand command = FuseCommand.forSpec(spec, privateDirectories.directoryFor(target));
+    return privateDirectories.rewrite(command, command.rereadFiles());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
    * <p>Unmounts with {@code umount2}, lazily if the mount is busy or dead, then sends the client
    * SIGTERM and, after the stop timeout, SIGKILL, and removes the private files.
    */

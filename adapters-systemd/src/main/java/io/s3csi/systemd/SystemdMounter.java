@@ -222,6 +222,18 @@ public final class SystemdMounter implements Mounter, AutoCloseable {
   /**
    * {@inheritDoc}
    *
+   * <p>Rewrites the files in the mount's private directory, each atomically.
+   */
+  @Override
+  public int refreshCredentials(MountSpec spec) {
+    Path target = spec.target().toAbsolutePath().normalize();
+    FuseCommand command = FuseCommand.forSpec(spec, privateDirectories.directoryFor(target));
+    return privateDirectories.rewrite(command, command.rereadFiles());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
    * <p>Unmounts with {@code umount2}, lazily if the mount is busy or dead, then stops the unit (the
    * client gets SIGTERM, and SIGKILL after the stop timeout), waits until it has ended, and removes
    * the private directory.

@@ -22,6 +22,9 @@ import java.util.TreeMap;
 final class ClientEnvironment {
   static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+  /** The name of the web-identity token file in a mount's private directory. */
+  static final String WEB_IDENTITY_TOKEN = "web-identity-token";
+
   private ClientEnvironment() {}
 
   /** The base: a fixed PATH, HOME in the private directory, a UTF-8 C locale. */
@@ -55,7 +58,7 @@ final class ClientEnvironment {
       env.put("AWS_EC2_METADATA_DISABLED", "true");
     } else if (credentials instanceof WebIdentityCredentials web) {
       files.add(new PrivateFile(shared, Secret.of("")));
-      Path token = dir.resolve("web-identity-token");
+      Path token = dir.resolve(WEB_IDENTITY_TOKEN);
       files.add(new PrivateFile(token, web.token()));
       env.put("AWS_ROLE_ARN", web.roleArn());
       env.put("AWS_WEB_IDENTITY_TOKEN_FILE", token.toString());

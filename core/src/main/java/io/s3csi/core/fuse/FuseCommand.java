@@ -34,6 +34,21 @@ public record FuseCommand(
     }
   }
 
+  /**
+   * Returns the files a running client reads again while it serves: the web-identity token, which
+   * the client's AWS SDK reads each time it renews its role credentials. Rewriting them rotates the
+   * identity without a remount; every other file is read once, at start.
+   *
+   * @return the files, possibly none
+   */
+  public List<PrivateFile> rereadFiles() {
+    return files.stream()
+        .filter(
+            file ->
+                file.path().getFileName().toString().equals(ClientEnvironment.WEB_IDENTITY_TOKEN))
+        .toList();
+  }
+
   /** Returns the program name. */
   public String program() {
     return argv.get(0);

@@ -40,6 +40,18 @@ public interface Mounter {
   void mount(MountSpec spec);
 
   /**
+   * Rewrites the files a live mount's client reads again while it serves (see {@link
+   * io.s3csi.core.fuse.FuseCommand#rereadFiles}) from a newer spec of the same mount, such as a
+   * rotated web-identity token, without remounting. Other parts of the spec are not compared: a
+   * changed role or option takes effect at the next mount.
+   *
+   * @param spec the mount's spec with its current credentials
+   * @return how many files were rewritten; 0 when the credentials have no such file
+   * @throws io.s3csi.core.error.DriverException if the files cannot be rewritten
+   */
+  int refreshCredentials(MountSpec spec);
+
+  /**
    * Unmounts a target and stops its client, then removes the mount's private files.
    *
    * @param target an absolute directory path

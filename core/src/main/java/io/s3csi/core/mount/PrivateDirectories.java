@@ -132,6 +132,37 @@ public final class PrivateDirectories {
   }
 
   /**
+   * Rewrites files of a live mount in place, each atomically, so its client reads either the old or
+   * the new content. Unlike {@link #write}, it never creates the private directory: a mount whose
+   * directory is gone was not made here, and its files are not rewritten.
+   *
+   * @param command the command of the live mount, built again from its current spec
+   * @param files the files to rewrite, all in the command's private directory
+   * @return how many files were rewritten
+   * @throws DriverException {@code FAILED_PRECONDITION} if the private directory does not exist, or
+   *     {@code INTERNAL} if a file cannot be written
+   */
+  public int rewrite(FuseCommand command, List<PrivateFile> files) {
+    Path dir = command.privateDirectory();
+    if (files.isEmpty()) {
+      return 0;
+    }
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      throw DriverException.failedPrecondition(
+          "the private directory "
+              + dir
+              + " of the mount is gone; unpublish and publish the volume again");
+    }
+    for (PrivateFile file : files) {
+      if (!dir.equals(file.path().getParent())) {
+        throw new IllegalArgumentException(file.path() + " is not in " + dir);
+      }
+      writeFile(file);
+    }
+    return files.size();
+  }
+
+  /**
    * Removes a target's private directory and everything in it. Missing is fine.
    *
    * @param target the mount's target

@@ -11,6 +11,7 @@ import io.s3csi.core.fuse.MountSpec;
 import io.s3csi.core.mount.MountState;
 import io.s3csi.core.mount.Mounter;
 import io.s3csi.core.target.TargetPath;
+import io.s3csi.core.volume.AuthenticationSource;
 import io.s3csi.core.volume.VolumeCapability;
 import io.s3csi.core.volume.VolumeContext;
 import java.io.IOException;
@@ -131,6 +132,7 @@ public final class NodeService {
         if (mounted.volumeId().equals(Optional.of(request.volumeId()))
             && mounted.readOnly() == readOnly) {
           LOG.log(Level.DEBUG, "volume {0} already mounted at {1}", request.volumeId(), target);
+          refreshCredentials(request, volume, target, client, options, readOnly, capability);
           return PublishResult.ALREADY_MOUNTED;
         }
         throw DriverException.alreadyExists(
@@ -220,6 +222,35 @@ public final class NodeService {
           wasMounted ? "" : " (was not mounted)");
       return wasMounted ? UnpublishResult.UNMOUNTED : UnpublishResult.NOT_MOUNTED;
     }
+  }
+
+  /**
+   * A republish of a mounted volume that uses the pod's identity carries fresh service-account
+   * tokens (kubelet calls NodePublishVolume again before they expire when the CSIDriver has {@code
+   * requiresRepublish}); the client's token file is rewritten in place, without a remount. Other
+   * sources' credentials are read by the clients at start only, so they are left alone.
+   */
+  private void refreshCredentials(
+      PublishRequest request,
+      VolumeContext volume,
+      TargetPath target,
+      FuseClient client,
+      MountOptions options,
+      boolean readOnly,
+      VolumeCapability capability) {
+    if (volume.authenticationSource() != AuthenticationSource.POD) {
+      return;
+    }
+    Credentials identity =
+        credentials.credentialsFor(new CredentialRequest(volume, request.secrets()));
+    MountSpec spec = spec(volume, target.path(), client, options, readOnly, identity, capability);
+    int rewritten = mounter.refreshCredentials(spec);
+    LOG.log(
+        Level.INFO,
+        "refreshed {0} credential file(s) of volume {1} at {2} without a remount",
+        rewritten,
+        request.volumeId(),
+        target);
   }
 
   /** What a publish had decided when it ended, for the observer. */

@@ -18,6 +18,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class FuseCommandTest {
 
@@ -28,6 +29,28 @@ class FuseCommandTest {
 
     assertThat(command.program()).isEqualTo(program);
     assertThat(command.privateDirectory()).isEqualTo(DIR);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = FuseClient.class,
+      names = {"MOUNT_S3", "RCLONE"})
+  void rereadFiles_webIdentity_isTheTokenFileOnly(FuseClient client) {
+    FuseCommand command =
+        FuseCommand.forSpec(
+            spec(client).credentials(Specs.webIdentity(Optional.of("us-west-2"))).build(), DIR);
+
+    assertThat(command.rereadFiles())
+        .containsExactly(
+            new PrivateFile(DIR.resolve("web-identity-token"), Secret.of(Specs.WEB_TOKEN)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(FuseClient.class)
+  void rereadFiles_staticKeys_isEmpty(FuseClient client) {
+    FuseCommand command = FuseCommand.forSpec(spec(client).credentials(Specs.keys()).build(), DIR);
+
+    assertThat(command.rereadFiles()).isEmpty();
   }
 
   @Test

@@ -133,6 +133,48 @@ class PrivateDirectoriesTest {
   }
 
   @Test
+  void rewrite_liveMount_replacesOnlyTheGivenFiles() throws IOException {
+    Path dir = store.directoryFor(TARGET);
+    PrivateFile token = new PrivateFile(dir.resolve("web-identity-token"), Secret.of("old"));
+    PrivateFile config = new PrivateFile(dir.resolve("aws-config"), Secret.of("[default]"));
+    store.write(command(TARGET, token, config));
+
+    PrivateFile rotated = new PrivateFile(token.path(), Secret.of("new"));
+    PrivateFile changedConfig = new PrivateFile(config.path(), Secret.of("changed"));
+    int rewritten = store.rewrite(command(TARGET, rotated, changedConfig), List.of(rotated));
+
+    assertThat(rewritten).isEqualTo(1);
+    assertThat(Files.readString(token.path())).isEqualTo("new");
+    assertThat(Files.readString(config.path())).isEqualTo("[default]");
+    assertThat(mode(token.path())).isEqualTo("rw-------");
+    assertThat(names(dir)).containsExactly("aws-config", "web-identity-token");
+  }
+
+  @Test
+  void rewrite_directoryGone_failsPreconditionAndCreatesNothing() {
+    Path dir = store.directoryFor(TARGET);
+    PrivateFile token = new PrivateFile(dir.resolve("web-identity-token"), Secret.of("new"));
+
+    assertThatExceptionOfType(DriverException.class)
+        .isThrownBy(() -> store.rewrite(command(TARGET, token), List.of(token)))
+        .satisfies(
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION);
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "the private directory "
+                          + dir
+                          + " of the mount is gone; unpublish and publish the volume again");
+            });
+    assertThat(dir).doesNotExist();
+  }
+
+  @Test
+  void rewrite_noFiles_isZeroEvenWithoutADirectory() {
+    assertThat(store.rewrite(command(TARGET), List.of())).isZero();
+  }
+
+  @Test
   void writeFile_overLooseExistingFile_leavesItPrivate() throws IOException {
     Path dir = Files.createDirectories(store.directoryFor(TARGET));
     Path file = Files.writeString(dir.resolve("rclone.conf"), "old");

@@ -1,6 +1,7 @@
 package io.s3csi.core.node;
 
 import io.s3csi.core.error.DriverException;
+import io.s3csi.core.fuse.FuseCommand;
 import io.s3csi.core.fuse.MountSpec;
 import io.s3csi.core.mount.MountState;
 import io.s3csi.core.mount.Mounter;
@@ -77,6 +78,17 @@ final class InMemoryMounter implements Mounter {
     synchronized (this) {
       table.put(spec.target(), new Mount(spec, false));
     }
+  }
+
+  @Override
+  public synchronized int refreshCredentials(MountSpec spec) {
+    calls.add("refresh " + spec.target());
+    Mount mount = table.get(spec.target());
+    if (mount == null) {
+      throw DriverException.failedPrecondition("nothing is mounted at " + spec.target());
+    }
+    table.put(spec.target(), new Mount(spec, mount.dead()));
+    return FuseCommand.forSpec(spec, spec.target().resolveSibling(".private")).rereadFiles().size();
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.s3csi.core.credentials.CredentialRequest;
 import io.s3csi.core.credentials.Credentials;
 import io.s3csi.core.credentials.Secret;
 import io.s3csi.core.credentials.StaticCredentials;
+import io.s3csi.core.credentials.WebIdentityCredentials;
 import io.s3csi.core.error.DriverException;
 import io.s3csi.core.error.ErrorKind;
 import io.s3csi.core.error.InvalidArgumentException;
@@ -537,6 +538,64 @@ class NodeServiceTest {
             });
 
     assertThat(observed.publish(request())).isEqualTo(PublishResult.MOUNTED);
+  }
+
+  @Test
+  void publish_republishOfAPodIdentityVolume_rewritesTheTokenWithoutARemount() {
+    NodeService pods =
+        new NodeService(
+            config(),
+            mounter,
+            request ->
+                new WebIdentityCredentials(
+                    "arn:aws:iam::111122223333:role/photos",
+                    request.volume().pod().serviceAccountTokens().orElseThrow(),
+                    Optional.empty()),
+            locks);
+    Map<String, String> first =
+        context("authenticationSource", "pod", VolumeContext.SERVICE_ACCOUNT_TOKENS, "token-1");
+    Map<String, String> second =
+        context("authenticationSource", "pod", VolumeContext.SERVICE_ACCOUNT_TOKENS, "token-2");
+
+    assertThat(pods.publish(request(WRITER, first))).isEqualTo(PublishResult.MOUNTED);
+    assertThat(pods.publish(request(WRITER, second))).isEqualTo(PublishResult.ALREADY_MOUNTED);
+
+    assertThat(mounter.calls())
+        .containsExactly(
+            "state " + target, "mount " + target, "state " + target, "refresh " + target);
+    assertThat(((WebIdentityCredentials) mountedSpec().credentials()).token().reveal())
+        .isEqualTo("token-2");
+  }
+
+  @Test
+  void publish_republishOfAPodIdentityVolumeWithoutATokenNow_failsAndKeepsTheMount() {
+    NodeService pods =
+        new NodeService(
+            config(),
+            mounter,
+            request ->
+                new WebIdentityCredentials(
+                    "arn:aws:iam::111122223333:role/photos",
+                    request
+                        .volume()
+                        .pod()
+                        .serviceAccountTokens()
+                        .orElseThrow(
+                            () ->
+                                new InvalidArgumentException(
+                                    VolumeContext.SERVICE_ACCOUNT_TOKENS, "missing")),
+                    Optional.empty()),
+            locks);
+    pods.publish(
+        request(
+            WRITER,
+            context("authenticationSource", "pod", VolumeContext.SERVICE_ACCOUNT_TOKENS, "t")));
+
+    assertInvalid(
+        () -> pods.publish(request(WRITER, context("authenticationSource", "pod"))),
+        VolumeContext.SERVICE_ACCOUNT_TOKENS,
+        VolumeContext.SERVICE_ACCOUNT_TOKENS + ": missing");
+    assertThat(mounter.mounts()).containsKey(targetPath);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.s3csi.testkit.mount;
 
 import io.s3csi.core.error.DriverException;
+import io.s3csi.core.fuse.FuseCommand;
 import io.s3csi.core.fuse.MountSpec;
 import io.s3csi.core.mount.MountState;
 import io.s3csi.core.mount.Mounter;
@@ -96,6 +97,26 @@ public final class FakeMounter implements Mounter {
     synchronized (this) {
       table.put(spec.target(), new Mount(spec, false));
     }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Records {@code "refresh <target>"} and keeps the new spec as the mount's, so a test can see
+   * the rotated credentials through {@link #mounted}. Returns how many files a real mounter would
+   * rewrite.
+   *
+   * @throws DriverException {@code FAILED_PRECONDITION} when nothing is mounted at the target
+   */
+  @Override
+  public synchronized int refreshCredentials(MountSpec spec) {
+    record("refresh " + spec.target());
+    Mount mount = table.get(spec.target());
+    if (mount == null) {
+      throw DriverException.failedPrecondition("nothing is mounted at " + spec.target());
+    }
+    table.put(spec.target(), new Mount(spec, mount.dead()));
+    return FuseCommand.forSpec(spec, spec.target().resolveSibling(".private")).rereadFiles().size();
   }
 
   @Override

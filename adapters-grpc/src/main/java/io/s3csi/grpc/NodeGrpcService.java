@@ -11,7 +11,10 @@ import io.s3csi.grpc.csi.v1.NodePublishVolumeRequest;
 import io.s3csi.grpc.csi.v1.NodePublishVolumeResponse;
 import io.s3csi.grpc.csi.v1.NodeUnpublishVolumeRequest;
 import io.s3csi.grpc.csi.v1.NodeUnpublishVolumeResponse;
+import io.s3csi.grpc.csi.v1.Topology;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The CSI Node service, bound to {@link NodeService}. S3 volumes need no staging, so the node
@@ -19,14 +22,29 @@ import java.util.Objects;
  */
 public final class NodeGrpcService extends NodeGrpc.NodeImplBase {
   private final NodeService node;
+  private final Supplier<Map<String, String>> topology;
 
   /**
-   * Creates the service.
+   * Creates the service; NodeGetInfo reports no topology.
    *
    * @param node the node use-cases
    */
   public NodeGrpcService(NodeService node) {
+    this(node, Map::of);
+  }
+
+  /**
+   * Creates the service with the node's topology.
+   *
+   * @param node the node use-cases
+   * @param topology reads the node's topology segments (such as {@code
+   *     topology.kubernetes.io/zone}) for NodeGetInfo; an empty map reports none, and a {@link
+   *     io.s3csi.core.error.DriverException} fails NodeGetInfo with its code (kubelet retries the
+   *     registration)
+   */
+  public NodeGrpcService(NodeService node, Supplier<Map<String, String>> topology) {
     this.node = Objects.requireNonNull(node, "node");
+    this.topology = Objects.requireNonNull(topology, "topology");
   }
 
   @Override
@@ -62,10 +80,16 @@ public final class NodeGrpcService extends NodeGrpc.NodeImplBase {
       NodeGetInfoRequest request, StreamObserver<NodeGetInfoResponse> observer) {
     GrpcErrors.respond(
         observer,
-        () ->
-            NodeGetInfoResponse.newBuilder()
-                .setNodeId(node.config().nodeId())
-                .setMaxVolumesPerNode(node.config().maxVolumesPerNode())
-                .build());
+        () -> {
+          NodeGetInfoResponse.Builder info =
+              NodeGetInfoResponse.newBuilder()
+                  .setNodeId(node.config().nodeId())
+                  .setMaxVolumesPerNode(node.config().maxVolumesPerNode());
+          Map<String, String> segments = topology.get();
+          if (!segments.isEmpty()) {
+            info.setAccessibleTopology(Topology.newBuilder().putAllSegments(segments));
+          }
+          return info.build();
+        });
   }
 }

@@ -27,6 +27,7 @@ import io.s3csi.grpc.csi.v1.NodeStageVolumeRequest;
 import io.s3csi.grpc.csi.v1.NodeUnpublishVolumeRequest;
 import io.s3csi.grpc.csi.v1.VolumeCapability;
 import io.s3csi.testkit.mount.FakeMounter;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -286,6 +287,66 @@ class NodeGrpcServiceTest {
 
     assertThat(info.getNodeId()).isEqualTo("node-7");
     assertThat(info.getMaxVolumesPerNode()).isEqualTo(42);
+  }
+
+  @Test
+  void nodeGetInfo_withoutTopology_reportsNone() {
+    assertThat(stub.nodeGetInfo(NodeGetInfoRequest.getDefaultInstance()).hasAccessibleTopology())
+        .isFalse();
+  }
+
+  @Test
+  void nodeGetInfo_withTopology_reportsTheSegments() throws Exception {
+    Map<String, String> segments =
+        Map.of(
+            "topology.kubernetes.io/zone",
+            "eu-west-1a",
+            "topology.kubernetes.io/region",
+            "eu-west-1");
+    try (Served served = serve(new NodeGrpcService(node(), () -> segments))) {
+      NodeGetInfoResponse info = served.stub().nodeGetInfo(NodeGetInfoRequest.getDefaultInstance());
+
+      assertThat(info.getNodeId()).isEqualTo("node-7");
+      assertThat(info.getAccessibleTopology().getSegmentsMap()).isEqualTo(segments);
+    }
+  }
+
+  @Test
+  void nodeGetInfo_topologyUnreadable_failsWithTheReadersCode() throws Exception {
+    NodeGrpcService service =
+        new NodeGrpcService(
+            node(),
+            () -> {
+              throw DriverException.unavailable("cannot reach the Kubernetes API", null);
+            });
+    try (Served served = serve(service)) {
+      assertThatThrownBy(() -> served.stub().nodeGetInfo(NodeGetInfoRequest.getDefaultInstance()))
+          .satisfies(
+              e -> assertStatus(e, Status.Code.UNAVAILABLE, "cannot reach the Kubernetes API"));
+    }
+  }
+
+  private NodeService node() {
+    NodeConfig config =
+        new NodeConfig(
+            "node-7", kubelet, FuseClient.S3FS, Optional.empty(), Optional.empty(), true, 42);
+    return new NodeService(config, mounter, new SecretCredentialProvider(), new VolumeLocks());
+  }
+
+  private record Served(Server server, ManagedChannel channel, NodeGrpc.NodeBlockingStub stub)
+      implements AutoCloseable {
+    @Override
+    public void close() throws InterruptedException {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Served serve(NodeGrpcService service) throws IOException {
+    String name = InProcessServerBuilder.generateName();
+    Server server = InProcessServerBuilder.forName(name).addService(service).build().start();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+    return new Served(server, channel, NodeGrpc.newBlockingStub(channel));
   }
 
   @Test

@@ -16,4 +16,14 @@ public final class ConfigurationException extends IllegalArgumentException {
   public ConfigurationException(String message) {
     super(message);
   }
+
+  /**
+   * Creates the exception with its cause.
+   *
+   * @param message what is wrong, naming the flag, and what to use instead
+   * @param cause what failed
+   */
+  public ConfigurationException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -2,6 +2,8 @@ package io.s3csi.launcher;
 
 import io.grpc.BindableService;
 import io.s3csi.core.credentials.CredentialProvider;
+import io.s3csi.core.credentials.CredentialRequest;
+import io.s3csi.core.credentials.Credentials;
 import io.s3csi.core.credentials.EnvironmentCredentialProvider;
 import io.s3csi.core.credentials.RoutingCredentialProvider;
 import io.s3csi.core.credentials.SecretCredentialProvider;
@@ -9,6 +11,7 @@ import io.s3csi.core.error.DriverException;
 import io.s3csi.core.identity.IdentityService;
 import io.s3csi.core.mount.Mounter;
 import io.s3csi.core.mount.PrivateDirectories;
+import io.s3csi.core.node.NodeObserver;
 import io.s3csi.core.node.NodeService;
 import io.s3csi.core.node.VolumeLocks;
 import io.s3csi.core.provisioning.ControllerService;
@@ -19,6 +22,7 @@ import io.s3csi.grpc.Endpoint;
 import io.s3csi.grpc.IdentityGrpcService;
 import io.s3csi.grpc.LoggingInterceptor;
 import io.s3csi.grpc.NodeGrpcService;
+import io.s3csi.k8s.StartupTaintRemover;
 import io.s3csi.s3.S3BucketProvisioner;
 import io.s3csi.systemd.ManagedMount;
 import io.s3csi.systemd.ProcessMounter;
@@ -33,6 +37,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A running s3csi driver: the CSI services of a {@link DriverConfig}, wired to real adapters and
@@ -65,11 +71,17 @@ public final class Driver implements AutoCloseable {
   private final DriverConfig config;
   private final CsiServer server;
   private final Deque<AutoCloseable> owned;
+  private final CompletableFuture<Optional<StartupTaintRemover.Outcome>> startupTaint;
 
-  private Driver(DriverConfig config, CsiServer server, Deque<AutoCloseable> owned) {
+  private Driver(
+      DriverConfig config,
+      CsiServer server,
+      Deque<AutoCloseable> owned,
+      CompletableFuture<Optional<StartupTaintRemover.Outcome>> startupTaint) {
     this.config = config;
     this.server = server;
     this.owned = owned;
+    this.startupTaint = startupTaint;
   }
 
   /**
@@ -84,17 +96,32 @@ public final class Driver implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     Deque<AutoCloseable> owned = new ArrayDeque<>();
     try {
-      List<BindableService> services = services(config, owned);
+      Optional<Cluster> cluster = cluster(config, owned);
+      List<BindableService> services = services(config, cluster, owned);
       CsiServer server =
           CsiServer.start(config.endpoint(), services, List.of(new LoggingInterceptor()));
-      return new Driver(config, server, owned);
+      // only now that kubelet can reach the socket may workloads land on the node
+      CompletableFuture<Optional<StartupTaintRemover.Outcome>> taint =
+          cluster
+              .map(c -> c.removeStartupTaint(config.nodeId()))
+              .orElse(CompletableFuture.completedFuture(Optional.empty()));
+      return new Driver(config, server, owned, taint);
     } catch (IOException | RuntimeException e) {
       closeAll(owned);
       throw e;
     }
   }
 
-  private static List<BindableService> services(DriverConfig config, Deque<AutoCloseable> owned) {
+  /** The Kubernetes API connection of the node plugin, when the settings use one. */
+  private static Optional<Cluster> cluster(DriverConfig config, Deque<AutoCloseable> owned) {
+    if (!config.mode().servesNode() || !config.kubernetes().enabled()) {
+      return Optional.empty();
+    }
+    return Optional.of(own(owned, Cluster.connect(config.kubernetes())));
+  }
+
+  private static List<BindableService> services(
+      DriverConfig config, Optional<Cluster> cluster, Deque<AutoCloseable> owned) {
     VolumeLocks locks = new VolumeLocks();
     CredentialProvider driverIdentity = new EnvironmentCredentialProvider(System.getenv());
     List<BindableService> services = new ArrayList<>();
@@ -112,9 +139,19 @@ public final class Driver implements AutoCloseable {
                   AuthenticationSource.DRIVER,
                   driverIdentity,
                   AuthenticationSource.SECRET,
-                  new SecretCredentialProvider()));
+                  new SecretCredentialProvider(),
+                  AuthenticationSource.POD,
+                  cluster
+                      .map(c -> c.podIdentity(config.s3Region()))
+                      .orElse(Driver::podIdentityOff)));
+      NodeObserver observer =
+          cluster
+              .map(c -> c.events(config.driverName(), config.nodeId()))
+              .orElse(NodeObserver.NONE);
       services.add(
-          new NodeGrpcService(new NodeService(config.nodeConfig(), mounter, credentials, locks)));
+          new NodeGrpcService(
+              new NodeService(config.nodeConfig(), mounter, credentials, locks, observer),
+              cluster.map(c -> c.topology(config.nodeId())).orElse(Map::of)));
     }
     if (config.mode().servesController()) {
       S3BucketProvisioner provisioner = own(owned, new S3BucketProvisioner());
@@ -124,6 +161,13 @@ public final class Driver implements AutoCloseable {
                   config.controllerConfig(), provisioner, driverIdentity, locks)));
     }
     return services;
+  }
+
+  private static Credentials podIdentityOff(CredentialRequest request) {
+    throw DriverException.failedPrecondition(
+        "authenticationSource pod needs the Kubernetes API to read the service account's role,"
+            + " and this driver runs with --kubernetes off; run it in the cluster or give it"
+            + " --kubeconfig");
   }
 
   /** The mounter of {@code --mounter}; the one place that knows which mounters this build has. */
@@ -164,6 +208,16 @@ public final class Driver implements AutoCloseable {
   /** Returns the settings the driver runs with. */
   public DriverConfig config() {
     return config;
+  }
+
+  /**
+   * Returns the removal of the startup taint, which runs in the background after the driver serves.
+   *
+   * @return its outcome: empty when there is nothing to remove (no Kubernetes API, no taint key);
+   *     completes exceptionally when the taint could not be removed
+   */
+  public CompletableFuture<Optional<StartupTaintRemover.Outcome>> startupTaint() {
+    return startupTaint;
   }
 
   /** Returns the socket the driver serves on. */

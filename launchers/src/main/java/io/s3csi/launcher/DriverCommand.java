@@ -5,12 +5,15 @@ import io.s3csi.core.fuse.FuseClient;
 import io.s3csi.core.identity.DriverInfo;
 import io.s3csi.core.volume.VolumeContext;
 import io.s3csi.grpc.Endpoint;
+import io.s3csi.k8s.PodIdentityCredentialProvider;
+import io.s3csi.k8s.StartupTaintRemover;
 import io.s3csi.systemd.SystemdMounter;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -132,6 +135,69 @@ final class DriverCommand implements Callable<Integer> {
       description = "The CSI driver name (default: ${DEFAULT-VALUE}).")
   String driverName;
 
+  @Option(
+      names = "--kubernetes",
+      defaultValue = "auto",
+      paramLabel = "auto|in-cluster|off|URL",
+      description =
+          "The Kubernetes API the node plugin uses for pod identity, events, the startup taint and"
+              + " topology: the pod's own cluster (in-cluster), none (off), an http(s) URL without"
+              + " authentication, or auto: in-cluster when KUBERNETES_SERVICE_HOST is set, off"
+              + " otherwise (default: ${DEFAULT-VALUE}).")
+  String kubernetes;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = "Use the current context of this kubeconfig file for the Kubernetes API.")
+  String kubeconfig;
+
+  @Option(
+      names = "--token-audience",
+      defaultValue = PodIdentityCredentialProvider.DEFAULT_AUDIENCE,
+      paramLabel = "AUDIENCE",
+      description =
+          "The service-account token audience of authenticationSource: pod; one of the"
+              + " CSIDriver's tokenRequests (default: ${DEFAULT-VALUE}).")
+  String tokenAudience;
+
+  @Option(
+      names = "--startup-taint",
+      defaultValue = StartupTaintRemover.DEFAULT_TAINT_KEY,
+      paramLabel = "KEY",
+      description =
+          "The taint the node plugin removes from its Node once it serves, so that pods needing"
+              + " S3 volumes wait for it; empty for none (default: ${DEFAULT-VALUE}).")
+  String startupTaint;
+
+  @Option(
+      names = "--topology",
+      description =
+          "Report the Node's topology.kubernetes.io/zone and /region labels in NodeGetInfo.")
+  boolean topology;
+
+  @Option(
+      names = "--pod-namespace",
+      defaultValue = "${env:POD_NAMESPACE}",
+      paramLabel = "NAMESPACE",
+      description =
+          "The driver pod's namespace, named in events on failed mounts (default: $POD_NAMESPACE).")
+  String podNamespace;
+
+  @Option(
+      names = "--pod-name",
+      defaultValue = "${env:POD_NAME}",
+      paramLabel = "NAME",
+      description = "The driver pod's name, named in events on failed mounts (default: $POD_NAME).")
+  String podName;
+
+  @Option(
+      names = "--container-name",
+      defaultValue = "s3csi",
+      paramLabel = "NAME",
+      description = "The driver's container in its pod (default: ${DEFAULT-VALUE}).")
+  String containerName;
+
   @Override
   public Integer call() throws Exception {
     DriverConfig config = config();
@@ -181,10 +247,26 @@ final class DriverCommand implements Callable<Integer> {
           s3PathStyle,
           path("--state-dir", stateDir),
           maxVolumesPerNode,
-          driverName);
+          driverName,
+          kubernetesSettings());
     } catch (IllegalArgumentException | DriverException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+  }
+
+  /** The Kubernetes flags; the API is used by the node plugin only. */
+  private KubernetesSettings kubernetesSettings() {
+    KubernetesSettings.Api api =
+        KubernetesSettings.parseApi(
+            kubernetes, kubeconfig, System.getenv(KubernetesSettings.SERVICE_HOST_VARIABLE));
+    return new KubernetesSettings(
+        api,
+        tokenAudience == null ? "" : tokenAudience.strip(),
+        startupTaint == null || startupTaint.isBlank()
+            ? Optional.empty()
+            : Optional.of(startupTaint.strip()),
+        topology,
+        KubernetesSettings.driverPod(podNamespace, podName, containerName));
   }
 
   /** The {@code --mounter}, or its default: systemd for the node plugin, process otherwise. */

@@ -44,6 +44,8 @@ import java.util.Optional;
  * @param maxVolumesPerNode the most volumes kubelet may publish on this node, 0 for no limit
  *     ({@code --max-volumes-per-node})
  * @param driverName the CSI driver name ({@code --driver-name})
+ * @param kubernetes how the node plugin uses the Kubernetes API ({@code --kubernetes} and the flags
+ *     of {@link KubernetesSettings})
  */
 public record DriverConfig(
     Endpoint endpoint,
@@ -58,7 +60,8 @@ public record DriverConfig(
     boolean s3PathStyle,
     Path stateDir,
     long maxVolumesPerNode,
-    String driverName) {
+    String driverName,
+    KubernetesSettings kubernetes) {
 
   /** The directory under {@link #stateDir()} that holds each mount's private files. */
   public static final String MOUNTS_DIRECTORY = "mounts";
@@ -87,6 +90,7 @@ public record DriverConfig(
           "--max-volumes-per-node: must be 0 (no limit) or more, got " + maxVolumesPerNode);
     }
     Objects.requireNonNull(driverName, "driverName");
+    Objects.requireNonNull(kubernetes, "kubernetes");
     try {
       new DriverInfo(driverName, "check", Map.of());
     } catch (IllegalArgumentException e) {

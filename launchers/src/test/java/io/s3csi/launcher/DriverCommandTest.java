@@ -84,6 +84,78 @@ class DriverCommandTest {
   }
 
   @Test
+  void fromFlags_kubernetesFlags_parseIntoTheSettings() {
+    KubernetesSettings kubernetes =
+        DriverConfig.fromFlags(
+                with(
+                        "--kubernetes",
+                        "http://127.0.0.1:8001",
+                        "--token-audience",
+                        "s3.example.com",
+                        "--startup-taint",
+                        "example.com/s3-not-ready",
+                        "--topology",
+                        "--pod-namespace",
+                        "kube-system",
+                        "--pod-name",
+                        "s3csi-node-x2k9",
+                        "--container-name",
+                        "driver")
+                    .toArray(String[]::new))
+            .kubernetes();
+
+    assertThat(kubernetes.api())
+        .isEqualTo(new KubernetesSettings.Api.Url(URI.create("http://127.0.0.1:8001")));
+    assertThat(kubernetes.enabled()).isTrue();
+    assertThat(kubernetes.tokenAudience()).isEqualTo("s3.example.com");
+    assertThat(kubernetes.startupTaint()).contains("example.com/s3-not-ready");
+    assertThat(kubernetes.topology()).isTrue();
+    assertThat(kubernetes.driverPod())
+        .contains(new KubernetesSettings.DriverPod("kube-system", "s3csi-node-x2k9", "driver"));
+  }
+
+  @Test
+  void fromFlags_kubernetesDefaults_areTheStsAudienceAndTheDocumentedTaint() {
+    KubernetesSettings kubernetes =
+        DriverConfig.fromFlags(with("--kubernetes", "in-cluster").toArray(String[]::new))
+            .kubernetes();
+
+    assertThat(kubernetes.api()).isEqualTo(new KubernetesSettings.Api.InCluster());
+    assertThat(kubernetes.tokenAudience()).isEqualTo("sts.amazonaws.com");
+    assertThat(kubernetes.startupTaint()).contains("s3.csi.s3csi.io/agent-not-ready");
+    assertThat(kubernetes.topology()).isFalse();
+  }
+
+  @Test
+  void fromFlags_emptyStartupTaint_removesNone() {
+    assertThat(
+            DriverConfig.fromFlags(with("--startup-taint", "").toArray(String[]::new))
+                .kubernetes()
+                .startupTaint())
+        .isEmpty();
+  }
+
+  @Test
+  void parseApi_auto_isInClusterOnlyInsideAPod() {
+    assertThat(KubernetesSettings.parseApi("auto", null, null))
+        .isEqualTo(new KubernetesSettings.Api.Off());
+    assertThat(KubernetesSettings.parseApi("auto", null, ""))
+        .isEqualTo(new KubernetesSettings.Api.Off());
+    assertThat(KubernetesSettings.parseApi("auto", null, "10.96.0.1"))
+        .isEqualTo(new KubernetesSettings.Api.InCluster());
+    assertThat(KubernetesSettings.parseApi("OFF", null, "10.96.0.1"))
+        .isEqualTo(new KubernetesSettings.Api.Off());
+  }
+
+  @Test
+  void parseApi_kubeconfig_isMadeAbsolute() {
+    assertThat(KubernetesSettings.parseApi("auto", "kube/config", null))
+        .isEqualTo(
+            new KubernetesSettings.Api.Kubeconfig(
+                Path.of("kube/config").toAbsolutePath().normalize()));
+  }
+
+  @Test
   void nodeConfig_fromFlags_carriesTheVolumeDefaults() {
     var node =
         DriverConfig.fromFlags(
@@ -147,6 +219,21 @@ class DriverCommandTest {
             with("--max-volumes-per-node", "many"),
             "Invalid value for option '--max-volumes-per-node'"),
         Arguments.of(with("--driver-name", "S3_Driver"), "--driver-name: must be a lowercase"),
+        Arguments.of(
+            with("--kubernetes", "ftp://api:6443"),
+            "--kubernetes: must be auto, in-cluster, off or an http(s):// URL of the API server,"
+                + " got 'ftp://api:6443'"),
+        Arguments.of(
+            with("--kubernetes", "off", "--kubeconfig", "/root/.kube/config"),
+            "--kubeconfig: cannot be combined with --kubernetes off"),
+        Arguments.of(
+            with("--kubernetes", "off", "--topology"),
+            "--topology: reads the Node's labels from the Kubernetes API, which --kubernetes off"
+                + " turns off"),
+        Arguments.of(
+            with("--pod-namespace", "", "--pod-name", "s3csi-node-x"),
+            "--pod-namespace: must be set together with --pod-name"),
+        Arguments.of(with("--token-audience", " "), "--token-audience: must not be empty"),
         Arguments.of(with("--no-such-flag"), "Unknown option: '--no-such-flag'"));
   }
 
@@ -237,7 +324,15 @@ class DriverCommandTest {
             "--s3-path-style",
             "--state-dir",
             "--max-volumes-per-node",
-            "--driver-name");
+            "--driver-name",
+            "--kubernetes",
+            "--kubeconfig",
+            "--token-audience",
+            "--startup-taint",
+            "--topology",
+            "--pod-namespace",
+            "--pod-name",
+            "--container-name");
     assertThat(run.err).isEmpty();
   }
 

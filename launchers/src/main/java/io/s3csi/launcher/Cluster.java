@@ -1,0 +1,212 @@
+package io.s3csi.launcher;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.s3csi.core.credentials.CredentialProvider;
+import io.s3csi.core.error.DriverException;
+import io.s3csi.core.error.ErrorKind;
+import io.s3csi.core.node.NodeObserver;
+import io.s3csi.core.node.PublishOutcome;
+import io.s3csi.k8s.EventSource;
+import io.s3csi.k8s.KubernetesClients;
+import io.s3csi.k8s.KubernetesEvents;
+import io.s3csi.k8s.KubernetesNodeInfo;
+import io.s3csi.k8s.PodIdentityCredentialProvider;
+import io.s3csi.k8s.StartupTaintRemover;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The node plugin's use of the Kubernetes API, built from {@link KubernetesSettings}: the pod
+ * identity provider, events on failed mounts, the Node's topology, and the removal of the startup
+ * taint. Events and the taint run on a background thread of their own, so neither slows an RPC nor
+ * the start.
+ */
+final class Cluster implements AutoCloseable {
+  /** How many times the startup taint removal tries while the API is unreachable. */
+  static final int TAINT_ATTEMPTS = 30;
+
+  /** The pause between those attempts. */
+  static final Duration TAINT_BACKOFF = Duration.ofSeconds(2);
+
+  private static final Logger LOG = System.getLogger(Cluster.class.getName());
+
+  private final KubernetesSettings settings;
+  private final ApiClient client;
+  private final CoreV1Api api;
+  private final ExecutorService background;
+
+  private Cluster(KubernetesSettings settings, ApiClient client) {
+    this.settings = settings;
+    this.client = client;
+    this.api = new CoreV1Api(client);
+    this.background =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "s3csi-kubernetes");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /**
+   * Connects to the API the settings name.
+   *
+   * @param settings the settings; their API must not be off
+   * @return the connection
+   * @throws ConfigurationException if the in-cluster account or the kubeconfig cannot be read
+   */
+  static Cluster connect(KubernetesSettings settings) {
+    KubernetesSettings.Api where = settings.api();
+    ApiClient client;
+    try {
+      if (where instanceof KubernetesSettings.Api.InCluster) {
+        client = KubernetesClients.inCluster();
+      } else if (where instanceof KubernetesSettings.Api.Kubeconfig kubeconfig) {
+        client = KubernetesClients.fromKubeconfig(kubeconfig.file());
+      } else if (where instanceof KubernetesSettings.Api.Url url) {
+        client = KubernetesClients.fromUrl(url.url().toString());
+      } else {
+        throw new IllegalArgumentException("the Kubernetes API is off");
+      }
+    } catch (IOException e) {
+      throw new ConfigurationException(
+          "--kubernetes: cannot read the Kubernetes API credentials: " + e.getMessage(), e);
+    }
+    return new Cluster(settings, client);
+  }
+
+  /**
+   * The provider of {@code authenticationSource: pod}.
+   *
+   * @param defaultRegion the driver's {@code --s3-region}, the STS region of volumes that name none
+   */
+  CredentialProvider podIdentity(Optional<String> defaultRegion) {
+    return new PodIdentityCredentialProvider(api, settings.tokenAudience(), defaultRegion);
+  }
+
+  /**
+   * Records a Warning event on the workload pod of each failed publish, in the background. A busy
+   * volume ({@code ABORTED}) is not a failed mount: kubelet retries it, and it says nothing to the
+   * user.
+   *
+   * @param driverName the reporting component
+   * @param nodeName the node
+   * @return the observer, or {@link NodeObserver#NONE} when the driver's pod is unknown
+   */
+  NodeObserver events(String driverName, String nodeName) {
+    if (settings.driverPod().isEmpty()) {
+      LOG.log(
+          Level.WARNING,
+          "the driver pod is unknown (--pod-namespace/--pod-name, or POD_NAMESPACE/POD_NAME);"
+              + " failed mounts are not recorded as events on the workload pods");
+      return NodeObserver.NONE;
+    }
+    KubernetesSettings.DriverPod pod = settings.driverPod().get();
+    KubernetesEvents events =
+        new KubernetesEvents(
+            api,
+            new EventSource(driverName, nodeName, pod.namespace(), pod.name(), pod.container()),
+            Clock.systemUTC());
+    return outcome -> {
+      if (outcome.failure().isPresent()
+          && outcome.failure().get().kind() != ErrorKind.ABORTED
+          && outcome.pod().name().isPresent()) {
+        runInBackground(() -> record(events, outcome));
+      }
+    };
+  }
+
+  private static void record(KubernetesEvents events, PublishOutcome outcome) {
+    DriverException failure = outcome.failure().orElseThrow();
+    events.mountFailed(outcome.pod(), outcome.volumeId(), outcome.bucket().orElse(null), failure);
+  }
+
+  /**
+   * The Node's topology for NodeGetInfo, when {@code --topology} asks for it.
+   *
+   * @param nodeName the Node
+   * @return reads the zone and region labels on each call; empty when not asked
+   */
+  Supplier<Map<String, String>> topology(String nodeName) {
+    if (!settings.topology()) {
+      return Map::of;
+    }
+    KubernetesNodeInfo info = new KubernetesNodeInfo(api, nodeName);
+    return info::topology;
+  }
+
+  /**
+   * Removes the startup taint from the Node in the background, retrying while the API is
+   * unreachable.
+   *
+   * @param nodeName the Node
+   * @return the outcome: empty when no taint is configured; completes exceptionally when the taint
+   *     cannot be removed (also logged)
+   */
+  CompletableFuture<Optional<StartupTaintRemover.Outcome>> removeStartupTaint(String nodeName) {
+    if (settings.startupTaint().isEmpty()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    StartupTaintRemover remover =
+        new StartupTaintRemover(
+            api, nodeName, settings.startupTaint().get(), TAINT_ATTEMPTS, TAINT_BACKOFF);
+    CompletableFuture<Optional<StartupTaintRemover.Outcome>> result = new CompletableFuture<>();
+    runInBackground(
+        () -> {
+          try {
+            result.complete(Optional.of(remover.removeTaint()));
+          } catch (RuntimeException e) {
+            LOG.log(
+                Level.ERROR,
+                "cannot remove the startup taint {0} from node {1}; pods that need S3 volumes"
+                    + " will not be scheduled there until it is removed: {2}",
+                settings.startupTaint().get(),
+                nodeName,
+                e.getMessage());
+            result.completeExceptionally(e);
+          }
+        });
+    return result;
+  }
+
+  private void runInBackground(Runnable task) {
+    try {
+      background.execute(task);
+    } catch (RejectedExecutionException e) {
+      LOG.log(Level.DEBUG, "the Kubernetes background thread has stopped; task dropped");
+    }
+  }
+
+  /** Lets background work (an event being recorded) end briefly, then releases the client. */
+  @Override
+  public void close() {
+    background.shutdown();
+    try {
+      if (!background.awaitTermination(2, TimeUnit.SECONDS)) {
+        background.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      background.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    client.getHttpClient().dispatcher().executorService().shutdown();
+    client.getHttpClient().connectionPool().evictAll();
+  }
+
+  @Override
+  public String toString() {
+    return "Cluster{" + client.getBasePath() + "}";
+  }
+}

@@ -17,6 +17,7 @@ import io.s3csi.core.identity.DriverInfo;
 import io.s3csi.k8s.Permission;
 import io.s3csi.k8s.PodIdentityCredentialProvider;
 import io.s3csi.k8s.RequiredPermissions;
+import io.s3csi.k8s.StartupTaintRemover;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,6 +122,31 @@ class DeployManifestsTest {
     assertThat(config.mode()).isEqualTo(DriverMode.NODE);
     assertThat(config.mounter()).isEqualTo(MounterKind.SYSTEMD);
     assertThat(config.nodeId()).isEqualTo("node-1");
+  }
+
+  @Test
+  void daemonSet_kubernetesArgs_useTheClusterAndAnAudienceTheCsiDriverRequests() {
+    V1PodSpec pod = one(V1DaemonSet.class).getSpec().getTemplate().getSpec();
+
+    KubernetesSettings kubernetes = parseDriverArgs(container(pod, "s3csi")).kubernetes();
+
+    assertThat(kubernetes.api()).isEqualTo(new KubernetesSettings.Api.InCluster());
+    assertThat(one(V1CSIDriver.class).getSpec().getTokenRequests())
+        .extracting(t -> t.getAudience())
+        .contains(kubernetes.tokenAudience());
+    assertThat(kubernetes.startupTaint()).contains(StartupTaintRemover.DEFAULT_TAINT_KEY);
+    // the node plugin must run on the nodes its own startup taint keeps others away from
+    assertThat(pod.getTolerations())
+        .anySatisfy(
+            t ->
+                assertThat(
+                        "Exists".equals(t.getOperator()) && t.getKey() == null
+                            || StartupTaintRemover.DEFAULT_TAINT_KEY.equals(t.getKey()))
+                    .isTrue());
+    // events name the driver pod, which the downward API provides
+    assertThat(container(pod, "s3csi").getEnv())
+        .extracting(e -> e.getName())
+        .contains("POD_NAME", "POD_NAMESPACE");
   }
 
   @Test

@@ -94,7 +94,7 @@ public final class MountSweeper implements Runnable {
     Tally tally = new Tally();
     Optional<String> failure = Optional.empty();
     try {
-      for (ManagedTarget managed : mounter.managed()) {
+      for (ManagedTarget managed : mounter.managedTargets()) {
         tally.checked++;
         look(managed, started, tally);
       }
@@ -159,7 +159,7 @@ public final class MountSweeper implements Runnable {
     }
     try (held) {
       // look again under the lock: a publish or unpublish may have changed it since the listing
-      Optional<ManagedTarget> current = mounter.managed(target);
+      Optional<ManagedTarget> current = mounter.managedTarget(target);
       if (current.isEmpty()) {
         return; // unpublished meanwhile
       }

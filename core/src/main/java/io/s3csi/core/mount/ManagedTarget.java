@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * What a {@link Mounter} keeps for one target besides the kernel mount: private files (credentials,
  * configuration, a record of the mount) and, while it runs, the FUSE client (a process or a unit).
- * {@link Mounter#managed()} lists these so that a sweep can find what a crash, a killed client or
- * an unmount behind the driver's back left.
+ * {@link Mounter#managedTargets()} lists these so that a sweep can find what a crash, a killed
+ * client or an unmount behind the driver's back left.
  *
  * @param key the target's {@link PrivateDirectories#keyOf key}, which names its private directory
  *     (and its unit, for the systemd mounter)

@@ -19,8 +19,8 @@ import java.util.Optional;
  *   <li>{@link #state} never throws for a missing target; a dead FUSE mount is {@link
  *       MountState.Corrupted}, not {@link MountState.Mounted}: its client died or hangs (the mount
  *       answers {@code ENOTCONN}, {@code EIO} or nothing), or its unit or process is gone.
- *   <li>{@link #usage} and {@link #managed()} only read; they never block longer than the mounter's
- *       probe timeout on a hung mount.
+ *   <li>{@link #usage} and {@link #managedTargets()} only read; they never block longer than the
+ *       mounter's probe timeout on a hung mount.
  *   <li>{@link #forget} never touches a kernel mount: it refuses a target that is mounted.
  * </ul>
  *
@@ -70,7 +70,7 @@ public interface Mounter {
    *
    * @return the targets, ordered by key
    */
-  List<ManagedTarget> managed();
+  List<ManagedTarget> managedTargets();
 
   /**
    * Returns what this mounter keeps for one target.
@@ -78,13 +78,13 @@ public interface Mounter {
    * @param target an absolute directory path
    * @return the entry, or empty when the mounter keeps nothing for the target
    */
-  Optional<ManagedTarget> managed(Path target);
+  Optional<ManagedTarget> managedTarget(Path target);
 
   /**
    * Stops the client of a managed target and removes its private files, for a target whose mount is
    * gone (a client left by a crash, an unmount behind the driver's back). Idempotent.
    *
-   * @param managed an entry of {@link #managed()}
+   * @param managed an entry of {@link #managedTargets()}
    * @throws io.s3csi.core.error.DriverException {@code FAILED_PRECONDITION} when the kernel lists a
    *     mount at the entry's target (unmount it instead), or the client cannot be stopped
    */

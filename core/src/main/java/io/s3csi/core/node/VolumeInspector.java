@@ -47,7 +47,7 @@ final class VolumeInspector {
       return new VolumeStats(
           Optional.empty(), VolumeCondition.abnormal(dead(volumeId, path, corrupted)));
     }
-    Optional<ManagedTarget> managed = mounter.managed(path);
+    Optional<ManagedTarget> managed = mounter.managedTarget(path);
     if (managed.isEmpty()
         || managed.get().volumeId().map(id -> !id.equals(volumeId)).orElse(false)) {
       if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {

@@ -308,13 +308,13 @@ class MountSweeperTest {
     }
 
     @Override
-    public List<io.s3csi.core.mount.ManagedTarget> managed() {
+    public List<io.s3csi.core.mount.ManagedTarget> managedTargets() {
       throw DriverException.unavailable("systemd cannot be reached at /run/systemd/private", null);
     }
 
     @Override
-    public Optional<io.s3csi.core.mount.ManagedTarget> managed(Path target) {
-      return delegate.managed(target);
+    public Optional<io.s3csi.core.mount.ManagedTarget> managedTarget(Path target) {
+      return delegate.managedTarget(target);
     }
 
     @Override

@@ -112,13 +112,13 @@ public final class InMemoryMounter implements Mounter {
   }
 
   @Override
-  public synchronized List<ManagedTarget> managed() {
+  public synchronized List<ManagedTarget> managedTargets() {
     calls.add("managed");
     return List.copyOf(kept.values());
   }
 
   @Override
-  public synchronized Optional<ManagedTarget> managed(Path target) {
+  public synchronized Optional<ManagedTarget> managedTarget(Path target) {
     return Optional.ofNullable(kept.get(PrivateDirectories.keyOf(target)));
   }
 

@@ -132,6 +132,16 @@ final class DriverCommand implements Callable<Integer> {
       description = "The CSI driver name (default: ${DEFAULT-VALUE}).")
   String driverName;
 
+  @Option(
+      names = "--sweep-interval",
+      defaultValue = "60s",
+      paramLabel = "DURATION",
+      description =
+          "How often the node plugin looks for dead FUSE clients and cleans up clients and"
+              + " credential files left without a mount, such as 60s or 5m; 0 turns it off"
+              + " (default: ${DEFAULT-VALUE}).")
+  String sweepInterval;
+
   @Override
   public Integer call() throws Exception {
     DriverConfig config = config();
@@ -181,7 +191,8 @@ final class DriverCommand implements Callable<Integer> {
           s3PathStyle,
           path("--state-dir", stateDir),
           maxVolumesPerNode,
-          driverName);
+          driverName,
+          DriverConfig.duration("--sweep-interval", sweepInterval));
     } catch (IllegalArgumentException | DriverException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

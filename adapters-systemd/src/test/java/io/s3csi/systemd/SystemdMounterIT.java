@@ -232,9 +232,10 @@ class SystemdMounterIT {
   }
 
   @Test
-  void state_afterDaemonReexec_reconnectsAndStillServes() {
+  void state_afterDaemonReexec_reconnectsAndTheMountKeepsServing() throws IOException {
     FuseClient client = anyClient();
     Path target = target("reexec");
+    s3.putObject(bucket, "before.txt", "from before".getBytes(UTF_8));
     assertThat(mount(mounter, client, target)).isEqualTo("OK\tmounted");
 
     systemd.systemctl("daemon-reexec").requireSuccess();
@@ -244,6 +245,16 @@ class SystemdMounterIT {
 
     assertThat(mounter.call("state", target.toString()))
         .startsWith("OK\tMounted[volumeId=Optional[vol-");
+    assertThat(systemd.systemctl("is-active", unitOf(target)).stdout().strip()).isEqualTo("active");
+    Path inside = systemd.hostView(target);
+    assertThat(Files.readString(inside.resolve("before.txt"))).isEqualTo("from before");
+    Files.writeString(inside.resolve("after.txt"), "written after the reexec");
+    await()
+        .atMost(UPLOAD_WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(s3.getObject(bucket, "after.txt").map(b -> new String(b, UTF_8)))
+                    .contains("written after the reexec"));
     assertThat(mounter.call("unmount", target.toString())).isEqualTo("OK\tunmounted");
     assertGone(target);
   }

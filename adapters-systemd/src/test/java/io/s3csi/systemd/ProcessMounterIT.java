@@ -333,15 +333,17 @@ class ProcessMounterIT {
 
   @ParameterizedTest
   @EnumSource(names = {"S3FS", "RCLONE"})
-  void unmount_byANewMounterAfterARestart_removesTheOrphansMount(FuseClient client) {
+  void unmount_byANewMounterAfterARestart_knowsTheVolumeAndRemovesTheOrphansMount(
+      FuseClient client) {
     assumeRunnable(client);
     Path target = target("orphan");
     timedMount(spec(client, target, Optional.empty(), false, keys()));
     ProcessHandle orphan = clientProcesses(target).get(0);
 
     try (ProcessMounter restarted = mounter()) {
+      // the record in the private directory still names the volume
       assertThat(restarted.state(target))
-          .isEqualTo(new MountState.Mounted(Optional.empty(), false, fsType(client)));
+          .isEqualTo(new MountState.Mounted(Optional.of("vol-" + bucket), false, fsType(client)));
 
       restarted.unmount(target);
 
@@ -354,7 +356,8 @@ class ProcessMounterIT {
 
   @ParameterizedTest
   @EnumSource(names = {"S3FS", "RCLONE"})
-  void state_unrecordedMountWhoseClientDied_isCorruptedWithEnotconn(FuseClient client) {
+  void state_orphanedMountWhoseClientDied_isCorruptedWithEnotconn(FuseClient client)
+      throws IOException {
     assumeRunnable(client);
     Path target = target("dead-orphan");
     timedMount(spec(client, target, Optional.empty(), false, keys()));
@@ -364,12 +367,14 @@ class ProcessMounterIT {
       orphan.destroyForcibly();
       await().atMost(Duration.ofSeconds(10)).until(() -> !orphan.isAlive());
 
+      String enotconn =
+          "the FUSE client is gone: statfs failed with ENOTCONN (Transport endpoint is not"
+              + " connected)";
       assertThat(restarted.state(target))
-          .isEqualTo(
-              new MountState.Corrupted(
-                  Optional.empty(),
-                  "the FUSE client is gone: statfs failed with ENOTCONN (Transport endpoint is"
-                      + " not connected)"));
+          .isEqualTo(new MountState.Corrupted(Optional.of("vol-" + bucket), enotconn));
+      Files.delete(privateDirectories.directoryFor(target).resolve(MountRecord.FILE_NAME));
+      assertThat(restarted.state(target))
+          .isEqualTo(new MountState.Corrupted(Optional.empty(), enotconn));
 
       restarted.unmount(target);
       assertCleanedUp(target);

@@ -28,9 +28,10 @@ import java.util.function.Supplier;
  *
  * <p>It follows the {@link Mounter} contract: {@link #mount} on a target that is already mounted
  * fails, {@link #unmount} of an unmounted target succeeds. Besides the mount table it keeps what a
- * real mounter keeps per target (private files, a running client), listed by {@link #managed()}:
- * {@link #kill} ends the client and leaves a dead mount, {@link #unmountBehindTheBack} removes the
- * mount and leaves the client and files. It touches no file system.
+ * real mounter keeps per target (private files, a running client), listed by {@link
+ * #managedTargets()}: {@link #kill} ends the client and leaves a dead mount, {@link
+ * #unmountBehindTheBack} removes the mount and leaves the client and files. It touches no file
+ * system.
  *
  * <pre>{@code
  * FakeMounter mounter = new FakeMounter();
@@ -133,13 +134,13 @@ public final class FakeMounter implements Mounter {
   }
 
   @Override
-  public synchronized List<ManagedTarget> managed() {
+  public synchronized List<ManagedTarget> managedTargets() {
     record("managed");
     return List.copyOf(kept.values());
   }
 
   @Override
-  public synchronized Optional<ManagedTarget> managed(Path target) {
+  public synchronized Optional<ManagedTarget> managedTarget(Path target) {
     return Optional.ofNullable(kept.get(PrivateDirectories.keyOf(target)));
   }
 

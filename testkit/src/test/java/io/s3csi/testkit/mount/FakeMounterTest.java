@@ -52,12 +52,12 @@ class FakeMounterTest {
   void mount_keepsARunningClientAndUnmountForgetsIt() {
     mounter.mount(spec());
 
-    assertThat(mounter.managed()).containsExactly(entry(true));
-    assertThat(mounter.managed(TARGET)).contains(entry(true));
+    assertThat(mounter.managedTargets()).containsExactly(entry(true));
+    assertThat(mounter.managedTarget(TARGET)).contains(entry(true));
 
     mounter.unmount(TARGET);
 
-    assertThat(mounter.managed()).isEmpty();
+    assertThat(mounter.managedTargets()).isEmpty();
   }
 
   @Test
@@ -70,7 +70,7 @@ class FakeMounterTest {
     mounter.kill(TARGET);
 
     assertThat(mounter.usage(TARGET)).isEmpty();
-    assertThat(mounter.managed(TARGET)).contains(entry(false));
+    assertThat(mounter.managedTarget(TARGET)).contains(entry(false));
     assertThat(mounter.state(TARGET)).isInstanceOf(MountState.Corrupted.class);
   }
 
@@ -81,7 +81,7 @@ class FakeMounterTest {
     assertThatExceptionOfType(DriverException.class)
         .isThrownBy(() -> mounter.forget(entry(true)))
         .satisfies(e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
-    assertThat(mounter.managed()).hasSize(1);
+    assertThat(mounter.managedTargets()).hasSize(1);
   }
 
   @Test
@@ -90,7 +90,7 @@ class FakeMounterTest {
     mounter.unmountBehindTheBack(TARGET, true);
 
     assertThat(mounter.state(TARGET)).isEqualTo(MountState.NOT_MOUNTED);
-    assertThat(mounter.managed()).containsExactly(entry(true));
+    assertThat(mounter.managedTargets()).containsExactly(entry(true));
 
     mounter.forget(entry(true));
     mounter.forget(entry(true));

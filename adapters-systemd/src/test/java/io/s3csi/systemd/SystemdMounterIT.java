@@ -277,6 +277,62 @@ class SystemdMounterIT {
     assertGone(target);
   }
 
+  @Test
+  void sweep_realUnits_reportsTheDeadMountAndTheUnknownUnitAndCleansWhatIsSafe() throws Exception {
+    FuseClient client = anyClient();
+    Path dead = target("sweep-dead");
+    Path unmounted = target("sweep-unmounted");
+    assertThat(mount(mounter, client, dead)).isEqualTo("OK\tmounted");
+    assertThat(mount(mounter, client, unmounted)).isEqualTo("OK\tmounted");
+    systemd.systemctl("kill", "--signal=KILL", unitOf(dead)).requireSuccess();
+    assertThat(mounter.call("umount", unmounted.toString()))
+        .isEqualTo("OK\tunmounted behind the back");
+    Path leftover = Files.createDirectories(privateRoot.resolve("00112233aabbccdd"));
+    String unknown = "s3csi-8899aabbccddeeff.service";
+    systemd
+        .exec(
+            java.util.List.of("systemd-run", "--unit", unknown, "--collect", "sleep", "600"),
+            Duration.ofSeconds(10))
+        .requireSuccess();
+
+    try {
+      // the killed unit ends and the unmounted client exits by itself, each in its own time:
+      // gather what successive sweeps find
+      java.util.Set<String> seen = new java.util.TreeSet<>();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                String answer = mounter.call("sweep");
+                assertThat(answer).startsWith("OK\t");
+                String body = answer.substring("OK\t".length());
+                if (!body.isEmpty()) {
+                  seen.addAll(java.util.List.of(body.split("\n")));
+                }
+                return seen.contains("DEAD_MOUNT REPORTED " + dead)
+                    && seen.stream().anyMatch(line -> line.endsWith(" CLEANED " + unmounted));
+              });
+
+      assertThat(seen)
+          .containsExactlyInAnyOrder(
+              "DEAD_MOUNT REPORTED " + dead,
+              "ORPHAN_FILES CLEANED 00112233aabbccdd",
+              "UNKNOWN_CLIENT REPORTED 8899aabbccddeeff",
+              seen.stream().filter(l -> l.endsWith(" CLEANED " + unmounted)).findFirst().get());
+      assertThat(seen.stream().filter(l -> l.endsWith(" CLEANED " + unmounted)).findFirst().get())
+          .matches("ORPHAN_(CLIENT|FILES) CLEANED .*");
+      assertThat(leftover).doesNotExist();
+      assertGone(unmounted);
+      assertThat(namespaceMountinfo()).contains(" " + dead + " ");
+      assertThat(privateDirectory(dead)).isDirectory();
+      assertThat(systemd.systemctl("is-active", unknown).stdout().strip()).isEqualTo("active");
+    } finally {
+      systemd.systemctl("stop", unknown);
+      assertThat(mounter.call("unmount", dead.toString())).isEqualTo("OK\tunmounted");
+      assertGone(dead);
+    }
+  }
+
   private String mount(MounterProcess process, FuseClient client, Path target) {
     return process.call(
         "mount",

@@ -193,7 +193,27 @@ class FaultIT {
     assertThat(csi.controller().createVolume(request).getVolume()).isEqualTo(volume);
   }
 
+  @Test
+  void driverSweep_scheduledEveryInterval_removesCredentialFilesLeftWithoutAMount()
+      throws IOException {
+    Path mounts =
+        Files.createDirectories(dir.resolve("state").resolve(DriverConfig.MOUNTS_DIRECTORY));
+    Path leftover = Files.createDirectories(mounts.resolve("00112233aabbccdd"));
+    Files.writeString(leftover.resolve("passwd-s3fs"), "AKIA:left-by-a-crash");
+    // older than the sweep's grace period, as if the crash had been a while ago
+    Files.setLastModifiedTime(
+        leftover, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(600)));
+
+    start("500ms");
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> !Files.exists(leftover));
+  }
+
   private void start() {
+    start("0");
+  }
+
+  private void start(String sweepInterval) {
     try {
       driver =
           Driver.start(
@@ -218,7 +238,7 @@ class FaultIT {
                   "us-east-1",
                   "--s3-path-style",
                   "--sweep-interval",
-                  "0"));
+                  sweepInterval));
     } catch (IOException e) {
       throw new AssertionError("the driver did not start", e);
     }

@@ -9,9 +9,13 @@ import io.s3csi.systemd.SystemdMounter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The settings of a driver process: the flags of {@code s3csi driver}, parsed and checked. Each
@@ -66,6 +70,8 @@ public record DriverConfig(
 
   /** The default of {@code --sweep-interval}. */
   public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(60);
+
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
   /** The directory under {@link #stateDir()} that holds each mount's private files. */
   public static final String MOUNTS_DIRECTORY = "mounts";
@@ -161,8 +167,7 @@ public record DriverConfig(
    */
   static Duration duration(String flag, String value) {
     String text = value == null ? "" : value.strip();
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)?").matcher(text);
+    Matcher m = DURATION.matcher(text);
     try {
       if (m.matches()) {
         long n = Long.parseLong(m.group(1));
@@ -179,10 +184,10 @@ public record DriverConfig(
             default -> Duration.ofHours(n);
           };
         }
-      } else if (text.toUpperCase(java.util.Locale.ROOT).startsWith("PT")) {
+      } else if (text.toUpperCase(Locale.ROOT).startsWith("PT")) {
         return Duration.parse(text);
       }
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       // falls through to the error below
     }
     throw new IllegalArgumentException(

@@ -209,6 +209,8 @@ class ProcessMounterIT {
     timedMount(spec(client, target, Optional.empty(), false, keys()));
     long pid = clientProcesses(target).get(0).pid();
     signal("STOP", pid);
+    // kill(2) returns before every thread has stopped; a worker still running would answer
+    await().atMost(Duration.ofSeconds(10)).until(() -> allThreadsStopped(pid));
 
     long start = System.nanoTime();
     MountState state = mounter.state(target);
@@ -515,6 +517,21 @@ class ProcessMounterIT {
 
   private static String fsType(FuseClient client) {
     return "fuse." + client.id();
+  }
+
+  /** Whether every thread of a process is stopped ({@code T} in its {@code stat}). */
+  private static boolean allThreadsStopped(long pid) throws IOException {
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      return tasks.allMatch(
+          task -> {
+            try {
+              String stat = Files.readString(task.resolve("stat"));
+              return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+            } catch (IOException e) {
+              return true; // the thread is gone
+            }
+          });
+    }
   }
 
   private static void signal(String signal, long pid) throws Exception {

@@ -14,6 +14,7 @@ import io.s3csi.core.credentials.StaticCredentials;
 import io.s3csi.core.error.DriverException;
 import io.s3csi.core.fuse.FuseClient;
 import io.s3csi.core.fuse.MountSpec;
+import io.s3csi.core.mount.FileSystemUsage;
 import io.s3csi.core.node.NodeConfig;
 import io.s3csi.core.node.NodeService;
 import io.s3csi.core.node.VolumeLocks;
@@ -21,11 +22,15 @@ import io.s3csi.grpc.csi.v1.NodeGetCapabilitiesRequest;
 import io.s3csi.grpc.csi.v1.NodeGetInfoRequest;
 import io.s3csi.grpc.csi.v1.NodeGetInfoResponse;
 import io.s3csi.grpc.csi.v1.NodeGetVolumeStatsRequest;
+import io.s3csi.grpc.csi.v1.NodeGetVolumeStatsResponse;
 import io.s3csi.grpc.csi.v1.NodeGrpc;
 import io.s3csi.grpc.csi.v1.NodePublishVolumeRequest;
+import io.s3csi.grpc.csi.v1.NodeServiceCapability;
 import io.s3csi.grpc.csi.v1.NodeStageVolumeRequest;
 import io.s3csi.grpc.csi.v1.NodeUnpublishVolumeRequest;
 import io.s3csi.grpc.csi.v1.VolumeCapability;
+import io.s3csi.grpc.csi.v1.VolumeCondition;
+import io.s3csi.grpc.csi.v1.VolumeUsage;
 import io.s3csi.testkit.mount.FakeMounter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -350,11 +355,14 @@ class NodeGrpcServiceTest {
   }
 
   @Test
-  void nodeGetCapabilities_advertisesNoStaging() {
+  void nodeGetCapabilities_advertisesVolumeStatsAndConditionButNoStaging() {
     assertThat(
             stub.nodeGetCapabilities(NodeGetCapabilitiesRequest.getDefaultInstance())
                 .getCapabilitiesList())
-        .isEmpty();
+        .extracting(c -> c.getRpc().getType())
+        .containsExactly(
+            NodeServiceCapability.RPC.Type.GET_VOLUME_STATS,
+            NodeServiceCapability.RPC.Type.VOLUME_CONDITION);
   }
 
   @Test
@@ -364,12 +372,92 @@ class NodeGrpcServiceTest {
             e ->
                 assertThat(((StatusRuntimeException) e).getStatus().getCode())
                     .isEqualTo(Status.Code.UNIMPLEMENTED));
-    assertThatThrownBy(
-            () -> stub.nodeGetVolumeStats(NodeGetVolumeStatsRequest.getDefaultInstance()))
+  }
+
+  private NodeGetVolumeStatsRequest stats(String volumeId, String path) {
+    return NodeGetVolumeStatsRequest.newBuilder().setVolumeId(volumeId).setVolumePath(path).build();
+  }
+
+  @Test
+  void nodeGetVolumeStats_servingMount_isNormalWithBytesAndInodes() {
+    stub.nodePublishVolume(publish("pv-1").build());
+    mounter.reportUsage(target, FileSystemUsage.fromStatfs(4096, 100, 75, 70, 1000, 900));
+
+    NodeGetVolumeStatsResponse response = stub.nodeGetVolumeStats(stats("pv-1", target.toString()));
+
+    assertThat(response.getVolumeCondition())
+        .isEqualTo(
+            VolumeCondition.newBuilder()
+                .setAbnormal(false)
+                .setMessage("volume pv-1 serves at " + target + " (fuse.s3fs)")
+                .build());
+    assertThat(response.getUsageList())
+        .containsExactly(
+            VolumeUsage.newBuilder()
+                .setUnit(VolumeUsage.Unit.BYTES)
+                .setTotal(409_600)
+                .setAvailable(286_720)
+                .setUsed(102_400)
+                .build(),
+            VolumeUsage.newBuilder()
+                .setUnit(VolumeUsage.Unit.INODES)
+                .setTotal(1000)
+                .setAvailable(900)
+                .setUsed(100)
+                .build());
+  }
+
+  @Test
+  void nodeGetVolumeStats_deadMount_isAbnormalWithoutUsage() {
+    stub.nodePublishVolume(publish("pv-1").build());
+    mounter.kill(target);
+
+    NodeGetVolumeStatsResponse response = stub.nodeGetVolumeStats(stats("pv-1", target.toString()));
+
+    assertThat(response.getVolumeCondition().getAbnormal()).isTrue();
+    assertThat(response.getVolumeCondition().getMessage())
+        .startsWith(
+            "the FUSE mount of volume pv-1 at "
+                + target
+                + " does not serve: Transport endpoint is not connected. Restart the pod");
+    assertThat(response.getUsageList()).isEmpty();
+  }
+
+  @Test
+  void nodeGetVolumeStats_missingVolumeId_isInvalidArgumentNamingIt() {
+    assertThatThrownBy(() -> stub.nodeGetVolumeStats(stats("", "some/path")))
+        .satisfies(
+            e -> assertStatus(e, Status.Code.INVALID_ARGUMENT, "volume_id: must not be empty"));
+  }
+
+  @Test
+  void nodeGetVolumeStats_missingVolumePath_isInvalidArgumentNamingIt() {
+    assertThatThrownBy(() -> stub.nodeGetVolumeStats(stats("pv-1", "")))
+        .satisfies(
+            e -> assertStatus(e, Status.Code.INVALID_ARGUMENT, "volume_path: must not be empty"));
+  }
+
+  @Test
+  void nodeGetVolumeStats_relativePathAsCsiSanitySendsIt_isNotFound() {
+    stub.nodePublishVolume(publish("pv-1").build());
+
+    assertThatThrownBy(() -> stub.nodeGetVolumeStats(stats("pv-1", "some/path")))
         .satisfies(
             e ->
-                assertThat(((StatusRuntimeException) e).getStatus().getCode())
-                    .isEqualTo(Status.Code.UNIMPLEMENTED));
+                assertStatus(
+                    e,
+                    Status.Code.NOT_FOUND,
+                    "volume pv-1 is not published at some/path: must be an absolute path (was"
+                        + " 'some/path')"));
+  }
+
+  @Test
+  void nodeGetVolumeStats_unpublishedVolume_isNotFound() {
+    assertThatThrownBy(() -> stub.nodeGetVolumeStats(stats("pv-1", target.toString())))
+        .satisfies(
+            e ->
+                assertStatus(
+                    e, Status.Code.NOT_FOUND, "volume_path " + target + " does not exist"));
   }
 
   @Test

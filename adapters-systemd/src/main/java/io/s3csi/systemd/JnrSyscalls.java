@@ -1,6 +1,9 @@
 package io.s3csi.systemd;
 
 import io.s3csi.core.error.DriverException;
+import io.s3csi.core.mount.FileSystemUsage;
+import java.util.Locale;
+import java.util.Optional;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
@@ -12,11 +15,21 @@ import jnr.posix.POSIXFactory;
 /**
  * {@link Syscalls} through the C library: {@code stat} through jnr-posix, which knows every
  * platform's {@code struct stat}; {@code umount2} and {@code statfs}, which jnr-posix lacks,
- * through jnr-ffi. The {@code statfs} result is not read, so its buffer only needs to be large
- * enough for any platform's {@code struct statfs} (120 bytes on x86-64 and arm64).
+ * through jnr-ffi. The {@code statfs} buffer is large enough for any platform's {@code struct
+ * statfs} (120 bytes on x86-64 and arm64); its fields are read only on 64-bit Linux, where every
+ * field is a 64-bit word in a fixed order ({@code f_type, f_bsize, f_blocks, f_bfree, f_bavail,
+ * f_files, f_ffree, f_fsid, f_namelen, f_frsize}). Elsewhere a probe still works and the usage is
+ * simply not reported.
  */
 final class JnrSyscalls implements Syscalls {
   private static final int STATFS_BUFFER_BYTES = 512;
+  private static final int F_BSIZE = 8;
+  private static final int F_BLOCKS = 16;
+  private static final int F_BFREE = 24;
+  private static final int F_BAVAIL = 32;
+  private static final int F_FILES = 40;
+  private static final int F_FFREE = 48;
+  private static final int F_FRSIZE = 72;
 
   /** The C library functions jnr-ffi binds; public because jnr-ffi implements it at run time. */
   public interface LibC {
@@ -30,11 +43,15 @@ final class JnrSyscalls implements Syscalls {
   private final LibC libc;
   private final jnr.ffi.Runtime runtime;
   private final POSIX posix;
+  private final boolean knownLayout;
 
   private JnrSyscalls(LibC libc, POSIX posix) {
     this.libc = libc;
     this.runtime = jnr.ffi.Runtime.getRuntime(libc);
     this.posix = posix;
+    this.knownLayout =
+        runtime.addressSize() == 8
+            && System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
   }
 
   /**
@@ -74,8 +91,24 @@ final class JnrSyscalls implements Syscalls {
   }
 
   @Override
-  public int statfs(String path) {
+  public Statfs statfs(String path) {
     Pointer buffer = Memory.allocate(runtime, STATFS_BUFFER_BYTES);
-    return libc.statfs(path, buffer) == 0 ? 0 : LastError.getLastError(runtime);
+    if (libc.statfs(path, buffer) != 0) {
+      return Statfs.failed(LastError.getLastError(runtime));
+    }
+    if (!knownLayout) {
+      return new Statfs(0, Optional.empty());
+    }
+    long fragment = buffer.getLong(F_FRSIZE);
+    return new Statfs(
+        0,
+        Optional.of(
+            FileSystemUsage.fromStatfs(
+                fragment != 0 ? fragment : buffer.getLong(F_BSIZE),
+                buffer.getLong(F_BLOCKS),
+                buffer.getLong(F_BFREE),
+                buffer.getLong(F_BAVAIL),
+                buffer.getLong(F_FILES),
+                buffer.getLong(F_FFREE))));
   }
 }

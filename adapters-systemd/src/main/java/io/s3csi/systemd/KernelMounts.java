@@ -1,6 +1,7 @@
 package io.s3csi.systemd;
 
 import io.s3csi.core.error.DriverException;
+import io.s3csi.core.mount.FileSystemUsage;
 import io.s3csi.core.mount.MountEntry;
 import io.s3csi.core.mount.MountTable;
 import java.io.IOException;
@@ -31,8 +32,15 @@ final class KernelMounts {
 
   private final Path mountinfo;
   private final Syscalls syscalls;
-  private final ConcurrentMap<Path, CompletableFuture<Optional<String>>> probes =
-      new ConcurrentHashMap<>();
+  private final ConcurrentMap<Path, CompletableFuture<Probe>> probes = new ConcurrentHashMap<>();
+
+  /**
+   * What one probe found.
+   *
+   * @param problem what is wrong with the mount, empty when it answers
+   * @param usage what its statfs reported, when it answered and the layout is known
+   */
+  record Probe(Optional<String> problem, Optional<FileSystemUsage> usage) {}
 
   /**
    * Creates the view.
@@ -72,8 +80,25 @@ final class KernelMounts {
    * @return empty when the mount answers, otherwise what is wrong with it
    */
   Optional<String> problem(Path target, Duration timeout) {
-    CompletableFuture<Optional<String>> probe = new CompletableFuture<>();
-    CompletableFuture<Optional<String>> running = probes.putIfAbsent(target, probe);
+    return probe(target, timeout).problem();
+  }
+
+  /**
+   * Reads what the file system at a mount point reports to {@code statfs(2)}, with the same probe
+   * as {@link #problem}.
+   *
+   * @param target the mount point
+   * @param timeout how long to wait for an answer
+   * @return the usage; empty when the mount does not answer in time, fails, or the platform's
+   *     layout is not known
+   */
+  Optional<FileSystemUsage> usage(Path target, Duration timeout) {
+    return probe(target, timeout).usage();
+  }
+
+  private Probe probe(Path target, Duration timeout) {
+    CompletableFuture<Probe> probe = new CompletableFuture<>();
+    CompletableFuture<Probe> running = probes.putIfAbsent(target, probe);
     if (running != null && running.isDone()) {
       // a finished probe whose thread has not removed it yet: its answer may be stale
       probes.remove(target, running);
@@ -86,7 +111,7 @@ final class KernelMounts {
     try {
       return running.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      return Optional.of(notResponding(timeout));
+      return new Probe(Optional.of(notResponding(timeout)), Optional.empty());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw DriverException.internal("interrupted while probing " + target, e);
@@ -179,14 +204,14 @@ final class KernelMounts {
     return errno == Errnos.EINVAL || errno == Errnos.ENOENT;
   }
 
-  private void startProbe(Path target, CompletableFuture<Optional<String>> probe) {
+  private void startProbe(Path target, CompletableFuture<Probe> probe) {
     Thread thread =
         new Thread(
             () -> {
               // leave the map before completing: a later caller must never get a finished result
               // of a probe that may predate its call, only share one that is still running
               try {
-                Optional<String> result = probeNow(target.toString());
+                Probe result = probeNow(target.toString());
                 probes.remove(target, probe);
                 probe.complete(result);
               } catch (Throwable e) {
@@ -199,17 +224,18 @@ final class KernelMounts {
     thread.start();
   }
 
-  private Optional<String> probeNow(String path) {
+  private Probe probeNow(String path) {
     // statfs first: FUSE never caches it, while stat may be answered from the attribute cache
     // for a while after the client died
-    int errno = syscalls.statfs(path);
-    if (errno != 0) {
-      return Optional.of(describeProbeFailure("statfs", errno));
+    Syscalls.Statfs statfs = syscalls.statfs(path);
+    if (statfs.errno() != 0) {
+      return new Probe(
+          Optional.of(describeProbeFailure("statfs", statfs.errno())), Optional.empty());
     }
-    errno = syscalls.stat(path);
+    int errno = syscalls.stat(path);
     if (errno != 0) {
-      return Optional.of(describeProbeFailure("stat", errno));
+      return new Probe(Optional.of(describeProbeFailure("stat", errno)), Optional.empty());
     }
-    return Optional.empty();
+    return new Probe(Optional.empty(), statfs.usage());
   }
 }

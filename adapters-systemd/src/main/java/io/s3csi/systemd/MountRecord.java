@@ -31,7 +31,8 @@ import java.util.Properties;
  * @param prefix the key prefix, ending with {@code /}
  * @param client the FUSE client
  * @param readOnly whether the mount is read-only
- * @param unit the unit that runs the client
+ * @param unit the unit that runs the client; empty for a mount of the {@link ProcessMounter}, whose
+ *     client is a child process of the driver
  * @param since when the mount was started
  */
 record MountRecord(
@@ -71,6 +72,11 @@ record MountRecord(
         spec.readOnly(),
         unit,
         since);
+  }
+
+  /** Returns whether a {@link ProcessMounter} made the mount (its client is not a unit). */
+  boolean byProcessMounter() {
+    return unit.isEmpty();
   }
 
   /** Writes the record into its target's private directory, replacing an older one. */

@@ -3,6 +3,8 @@ package io.s3csi.systemd;
 import io.s3csi.core.error.DriverException;
 import io.s3csi.core.fuse.FuseCommand;
 import io.s3csi.core.fuse.MountSpec;
+import io.s3csi.core.mount.FileSystemUsage;
+import io.s3csi.core.mount.ManagedTarget;
 import io.s3csi.core.mount.MountEntry;
 import io.s3csi.core.mount.MountState;
 import io.s3csi.core.mount.Mounter;
@@ -11,8 +13,13 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +41,8 @@ import java.util.concurrent.ConcurrentMap;
  * with this mounter ends its mounts, and pods that use them see their volume go away. That is why
  * systemd transient units are the default for the node plugin: they outlive the driver. If the JVM
  * dies without {@link #close()}, the clients survive as orphans and keep serving; a new mounter
- * reports their mounts as {@link MountState.Mounted} without a volume id and can still {@link
+ * knows their volume from the record each mount leaves in its private directory ({@value
+ * MountRecord#FILE_NAME}), reports their mounts as {@link MountState.Mounted} and can still {@link
  * #unmount} them (the clients exit on their own once their mount is gone). This class registers no
  * shutdown hook; the launcher that owns the JVM closes it.
  *
@@ -59,6 +67,7 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
   private final Duration mountTimeout;
   private final Duration stopTimeout;
   private final Duration probeTimeout;
+  private final Clock clock;
   private final ConcurrentMap<Path, ClientProcess> clients = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -69,6 +78,7 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
     this.mountTimeout = settings.mountTimeout;
     this.stopTimeout = settings.stopTimeout;
     this.probeTimeout = settings.probeTimeout;
+    this.clock = Clock.systemUTC();
   }
 
   /**
@@ -94,10 +104,11 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
   /**
    * {@inheritDoc}
    *
-   * <p>A FUSE mount is {@link MountState.Mounted} (with the volume id when this mounter made it)
-   * only while it answers {@code stat} and {@code statfs} within the probe timeout and its client,
-   * if this mounter runs it, is alive; otherwise it is {@link MountState.Corrupted}. Any other
-   * mount at the target is {@link MountState.Mounted} without a volume id.
+   * <p>A FUSE mount is {@link MountState.Mounted} (with the volume id when this mounter, or one
+   * before it with the same private root, made it) only while it answers {@code stat} and {@code
+   * statfs} within the probe timeout and its client, if this mounter runs it, is alive; otherwise
+   * it is {@link MountState.Corrupted}. Any other mount at the target is {@link MountState.Mounted}
+   * without a volume id.
    */
   @Override
   public MountState state(Path target) {
@@ -111,7 +122,8 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
     if (!mount.fuse()) {
       return new MountState.Mounted(Optional.empty(), mount.readOnly(), mount.fsType());
     }
-    Optional<String> volumeId = Optional.ofNullable(client).map(ClientProcess::volumeId);
+    Optional<String> volumeId =
+        client != null ? Optional.of(client.volumeId()) : record(path).map(MountRecord::volumeId);
     if (client != null && !client.isAlive()) {
       return new MountState.Corrupted(volumeId, client.describeExit());
     }
@@ -152,6 +164,7 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
     Path executable = programs.resolve(command.program());
     try {
       privateDirectories.write(command);
+      MountRecord.of(spec, target, "", clock.instant()).write(privateDirectories);
     } catch (RuntimeException e) {
       privateDirectories.remove(target);
       throw e;
@@ -218,6 +231,119 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
       client.stop(stopTimeout);
     }
     privateDirectories.remove(path);
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public Optional<FileSystemUsage> usage(Path target) {
+    Path path = target.toAbsolutePath().normalize();
+    ClientProcess client = clients.get(path);
+    Optional<MountEntry> entry = kernel.table().at(path);
+    if (entry.isEmpty() || !entry.get().fuse() || (client != null && !client.isAlive())) {
+      return Optional.empty();
+    }
+    return kernel.usage(path, probeTimeout);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Lists the targets whose client this mounter runs, and every private directory of its root
+   * with the target and volume from its record (a directory without a record has no known target;
+   * records of a {@link SystemdMounter} sharing the root are left out). The client of a target runs
+   * only if this mounter started it and it is alive: an orphan of a previous driver is not seen.
+   */
+  @Override
+  public List<ManagedTarget> managedTargets() {
+    Map<String, Path> running = new HashMap<>();
+    clients.keySet().forEach(target -> running.put(PrivateDirectories.keyOf(target), target));
+    List<ManagedTarget> all = new ArrayList<>();
+    for (String key : privateDirectories.keys()) {
+      Optional<MountRecord> record = MountRecord.read(privateDirectories.root().resolve(key));
+      Optional<Path> target = Optional.ofNullable(running.remove(key));
+      if (record.isPresent() && record.get().byProcessMounter()) {
+        all.add(entry(key, record.get().target(), record));
+      } else if (record.isEmpty()) {
+        all.add(
+            target
+                .map(t -> entry(key, t, Optional.empty()))
+                .orElseGet(
+                    () ->
+                        new ManagedTarget(
+                            key,
+                            Optional.empty(),
+                            Optional.empty(),
+                            false,
+                            privateDirectories.modified(key).orElse(clock.instant()))));
+      }
+    }
+    running.forEach((key, target) -> all.add(entry(key, target, Optional.empty())));
+    all.sort(Comparator.comparing(ManagedTarget::key));
+    return List.copyOf(all);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @return the entry when this mounter runs the target's client or has a record of it
+   */
+  @Override
+  public Optional<ManagedTarget> managedTarget(Path target) {
+    Path path = target.toAbsolutePath().normalize();
+    Optional<MountRecord> record = record(path);
+    if (record.isEmpty() && !clients.containsKey(path)) {
+      return Optional.empty();
+    }
+    return Optional.of(entry(PrivateDirectories.keyOf(path), path, record));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Stops the target's client (SIGTERM, then SIGKILL after the stop timeout) and removes the
+   * private directory.
+   */
+  @Override
+  public void forget(ManagedTarget managed) {
+    if (managed.target().isEmpty()) {
+      privateDirectories.removeKey(managed.key());
+      return;
+    }
+    Path path = managed.target().get().toAbsolutePath().normalize();
+    kernel
+        .table()
+        .at(path)
+        .ifPresent(
+            entry -> {
+              throw DriverException.failedPrecondition(
+                  "cannot forget " + path + ": a " + entry.fsType() + " mount is there");
+            });
+    ClientProcess client = clients.remove(path);
+    if (client != null) {
+      client.stop(stopTimeout);
+    }
+    privateDirectories.remove(path);
+    LOG.log(Level.INFO, "forgot {0}: stopped its client and removed its private files", path);
+  }
+
+  private ManagedTarget entry(String key, Path target, Optional<MountRecord> record) {
+    ClientProcess client = clients.get(target);
+    return new ManagedTarget(
+        key,
+        Optional.of(target),
+        record
+            .map(MountRecord::volumeId)
+            .or(() -> Optional.ofNullable(client).map(ClientProcess::volumeId)),
+        client != null && client.isAlive(),
+        record
+            .map(MountRecord::since)
+            .or(() -> privateDirectories.modified(key))
+            .orElse(clock.instant()));
+  }
+
+  private Optional<MountRecord> record(Path target) {
+    return MountRecord.read(privateDirectories.directoryFor(target))
+        .filter(MountRecord::byProcessMounter);
   }
 
   /**

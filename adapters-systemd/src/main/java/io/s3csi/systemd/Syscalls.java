@@ -1,5 +1,8 @@
 package io.s3csi.systemd;
 
+import io.s3csi.core.mount.FileSystemUsage;
+import java.util.Optional;
+
 /**
  * The few system calls the host adapter makes on mount points. Each returns {@code 0} on success or
  * the {@code errno} of the failure, so callers classify failures by number rather than by a
@@ -33,7 +36,22 @@ interface Syscalls {
    * Reads the statistics of the file system that holds a path. On a FUSE mount the kernel always
    * asks the client (there is no cache), so this blocks until the client answers.
    *
-   * @return 0, or the errno
+   * @return the errno (0 on success) and, on success where the platform's {@code struct statfs} is
+   *     known, the usage
    */
-  int statfs(String path);
+  Statfs statfs(String path);
+
+  /**
+   * The answer of {@code statfs(2)}.
+   *
+   * @param errno 0, or the errno of the failure
+   * @param usage the usage read from the result; empty on failure or on a platform whose {@code
+   *     struct statfs} layout is not known
+   */
+  record Statfs(int errno, Optional<FileSystemUsage> usage) {
+    /** Returns a failure. */
+    static Statfs failed(int errno) {
+      return new Statfs(errno, Optional.empty());
+    }
+  }
 }

@@ -5,6 +5,8 @@ import io.s3csi.core.error.DriverException;
 import io.s3csi.core.fuse.FuseCommand;
 import io.s3csi.core.fuse.MountSpec;
 import io.s3csi.core.fuse.PrivateFile;
+import io.s3csi.core.mount.FileSystemUsage;
+import io.s3csi.core.mount.ManagedTarget;
 import io.s3csi.core.mount.MountEntry;
 import io.s3csi.core.mount.MountState;
 import io.s3csi.core.mount.Mounter;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -147,7 +150,8 @@ public final class SystemdMounter implements Mounter, AutoCloseable {
     if (entry.isEmpty()) {
       return MountState.NOT_MOUNTED;
     }
-    Optional<MountRecord> record = MountRecord.read(privateDirectories.directoryFor(path));
+    Optional<MountRecord> record =
+        MountRecord.read(privateDirectories.directoryFor(path)).filter(r -> !r.byProcessMounter());
     UnitState unit =
         record.isPresent() && entry.get().fuse() ? systemd.unit(record.get().unit()) : null;
     return state(path, entry.get(), record, unit);
@@ -251,6 +255,116 @@ public final class SystemdMounter implements Mounter, AutoCloseable {
   }
 
   /**
+   * {@inheritDoc}
+   *
+   * <p>The usage comes from the same probe as {@link #state}, within the probe timeout.
+   */
+  @Override
+  public Optional<FileSystemUsage> usage(Path target) {
+    Path path = target.toAbsolutePath().normalize();
+    Optional<MountEntry> entry = kernel.table().at(path);
+    if (entry.isEmpty() || !entry.get().fuse()) {
+      return Optional.empty();
+    }
+    return kernel.usage(path, probeTimeout);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Lists every private directory of its root (with the target and volume from its record; a
+   * directory without a record has no known target) whose client, the unit named by its key, runs
+   * or not; and every unit of its prefix that has no private directory (no known target). Records
+   * of a {@link ProcessMounter} sharing the root are left out.
+   *
+   * @throws DriverException {@code UNAVAILABLE} when systemd cannot be reached
+   */
+  @Override
+  public List<ManagedTarget> managedTargets() {
+    List<ManagedTarget> all = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
+    for (String key : privateDirectories.keys()) {
+      keys.add(key);
+      managedKey(key, MountRecord.read(privateDirectories.root().resolve(key))).ifPresent(all::add);
+    }
+    for (String unit : systemd.units(names.glob())) {
+      Optional<String> key = names.keyOf(unit);
+      if (key.isPresent() && !keys.contains(key.get()) && !systemd.unit(unit).ended()) {
+        all.add(
+            new ManagedTarget(
+                key.get(), Optional.empty(), Optional.empty(), true, clock.instant()));
+      }
+    }
+    all.sort(Comparator.comparing(ManagedTarget::key));
+    return List.copyOf(all);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @return the entry when this mounter has a record of the target
+   * @throws DriverException {@code UNAVAILABLE} when systemd cannot be reached
+   */
+  @Override
+  public Optional<ManagedTarget> managedTarget(Path target) {
+    Path path = target.toAbsolutePath().normalize();
+    Optional<MountRecord> record = MountRecord.read(privateDirectories.directoryFor(path));
+    return record.isEmpty() ? Optional.empty() : managedKey(PrivateDirectories.keyOf(path), record);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Stops the unit of the entry's key and waits until it has ended, then removes the private
+   * directory.
+   */
+  @Override
+  public void forget(ManagedTarget managed) {
+    Optional<Path> target = managed.target();
+    if (target.isPresent()) {
+      Path path = target.get().toAbsolutePath().normalize();
+      kernel
+          .table()
+          .at(path)
+          .ifPresent(
+              entry -> {
+                throw DriverException.failedPrecondition(
+                    "cannot forget " + path + ": a " + entry.fsType() + " mount is there");
+              });
+      supervisor.stop(names.forTarget(path));
+      privateDirectories.remove(path);
+    } else {
+      supervisor.stop(names.forKey(managed.key()));
+      privateDirectories.removeKey(managed.key());
+    }
+    LOG.log(
+        Level.INFO,
+        "forgot {0}: stopped unit {1} and removed its private files",
+        target.map(Path::toString).orElse("key " + managed.key()),
+        names.forKey(managed.key()));
+  }
+
+  private Optional<ManagedTarget> managedKey(String key, Optional<MountRecord> record) {
+    if (record.isPresent() && record.get().byProcessMounter()) {
+      return Optional.empty();
+    }
+    boolean running = !systemd.unit(names.forKey(key)).ended();
+    if (record.isEmpty()) {
+      return Optional.of(
+          new ManagedTarget(
+              key,
+              Optional.empty(),
+              Optional.empty(),
+              running,
+              privateDirectories.modified(key).orElse(clock.instant())));
+    }
+    MountRecord r = record.get();
+    return Optional.of(
+        new ManagedTarget(
+            key, Optional.of(r.target()), Optional.of(r.volumeId()), running, r.since()));
+  }
+
+  /**
    * Returns the mounts this mounter has records of (those of its private root), with their state
    * now. Mounts of other mounters, and units without a record, are not listed.
    *
@@ -261,7 +375,7 @@ public final class SystemdMounter implements Mounter, AutoCloseable {
     List<ManagedMount> mounts = new ArrayList<>();
     for (String key : privateDirectories.keys()) {
       Optional<MountRecord> record = MountRecord.read(privateDirectories.root().resolve(key));
-      record.ifPresent(r -> mounts.add(describe(r)));
+      record.filter(r -> !r.byProcessMounter()).ifPresent(r -> mounts.add(describe(r)));
     }
     mounts.sort((a, b) -> a.target().compareTo(b.target()));
     return List.copyOf(mounts);
@@ -276,7 +390,9 @@ public final class SystemdMounter implements Mounter, AutoCloseable {
    */
   public Optional<ManagedMount> managed(Path target) {
     Path path = target.toAbsolutePath().normalize();
-    return MountRecord.read(privateDirectories.directoryFor(path)).map(this::describe);
+    return MountRecord.read(privateDirectories.directoryFor(path))
+        .filter(r -> !r.byProcessMounter())
+        .map(this::describe);
   }
 
   /**

@@ -46,6 +46,16 @@ record UnitNames(String prefix) {
     return prefix + "-" + PrivateDirectories.keyOf(target) + SUFFIX;
   }
 
+  /**
+   * Returns the unit name of a key.
+   *
+   * @param key a target's key, 16 hex digits
+   * @return {@code <prefix>-<key>.service}
+   */
+  String forKey(String key) {
+    return prefix + "-" + key + SUFFIX;
+  }
+
   /** Returns a glob that matches the unit names of this prefix (and few others). */
   String glob() {
     return prefix + "-" + "?".repeat(KEY_LENGTH) + SUFFIX;

@@ -1,7 +1,9 @@
 package io.s3csi.systemd;
 
+import io.s3csi.core.mount.FileSystemUsage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +19,7 @@ final class FakeSyscalls implements Syscalls {
   private ToIntBiFunction<String, Integer> umount2 = (target, flags) -> Errnos.EINVAL;
   private volatile int statErrno;
   private volatile int statfsErrno;
+  private volatile FileSystemUsage usage;
   private volatile CountDownLatch statfsGate;
   private final AtomicInteger statfsCalls = new AtomicInteger();
   private final Queue<Integer> statfsAnswers = new ConcurrentLinkedQueue<>();
@@ -29,6 +32,12 @@ final class FakeSyscalls implements Syscalls {
 
   FakeSyscalls statErrno(int errno) {
     this.statErrno = errno;
+    return this;
+  }
+
+  /** Answers successful statfs calls with this usage; null for a platform without a layout. */
+  FakeSyscalls usage(FileSystemUsage usage) {
+    this.usage = usage;
     return this;
   }
 
@@ -70,7 +79,7 @@ final class FakeSyscalls implements Syscalls {
   }
 
   @Override
-  public int statfs(String path) {
+  public Statfs statfs(String path) {
     statfsCalls.incrementAndGet();
     CountDownLatch gate = statfsGate;
     if (gate != null) {
@@ -81,6 +90,7 @@ final class FakeSyscalls implements Syscalls {
       }
     }
     Integer next = statfsAnswers.poll();
-    return next != null ? next : statfsErrno;
+    int errno = next != null ? next : statfsErrno;
+    return errno != 0 ? Statfs.failed(errno) : new Statfs(0, Optional.ofNullable(usage));
   }
 }

@@ -2,13 +2,18 @@ package io.s3csi.systemd;
 
 import io.s3csi.core.error.DriverException;
 import io.s3csi.core.fuse.FuseClient;
+import io.s3csi.core.health.MountSweeper;
+import io.s3csi.core.health.SweepListener;
+import io.s3csi.core.health.SweepReport;
 import io.s3csi.core.mount.PrivateDirectories;
+import io.s3csi.core.node.VolumeLocks;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -24,6 +29,9 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code mount client volumeId target endpoint bucket prefix readOnly keyId secret}
  *   <li>{@code state target}, {@code unmount target}, {@code list}, {@code recover}
+ *   <li>{@code umount target}: unmounts behind the mounter's back, as an administrator might
+ *   <li>{@code sweep}: one {@link MountSweeper} pass with no grace period; one line per finding,
+ *       {@code KIND ACTION target-or-key}
  * </ul>
  */
 public final class MounterHarness {
@@ -84,6 +92,30 @@ public final class MounterHarness {
       }
       case "recover" -> {
         return mounter.recover().stream().map(Object::toString).collect(Collectors.joining("\n"));
+      }
+      case "umount" -> {
+        KernelMounts.system().unmount(Path.of(f[1]));
+        return "unmounted behind the back";
+      }
+      case "sweep" -> {
+        SweepReport report =
+            new MountSweeper(
+                    mounter,
+                    new VolumeLocks(),
+                    SweepListener.NONE,
+                    Clock.systemUTC(),
+                    Duration.ZERO)
+                .sweep();
+        return report.failure().orElse("")
+            + report.findings().stream()
+                .map(
+                    finding ->
+                        finding.kind()
+                            + " "
+                            + finding.action()
+                            + " "
+                            + finding.target().map(Path::toString).orElse(finding.key()))
+                .collect(Collectors.joining("\n"));
       }
       default -> throw new IllegalArgumentException("unknown command " + f[0]);
     }

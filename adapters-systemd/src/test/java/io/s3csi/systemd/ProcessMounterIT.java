@@ -10,10 +10,16 @@ import io.s3csi.core.error.DriverException;
 import io.s3csi.core.error.ErrorKind;
 import io.s3csi.core.fuse.FuseClient;
 import io.s3csi.core.fuse.MountSpec;
+import io.s3csi.core.health.MountSweeper;
+import io.s3csi.core.health.SweepFinding;
+import io.s3csi.core.health.SweepListener;
+import io.s3csi.core.health.SweepReport;
+import io.s3csi.core.mount.FileSystemUsage;
 import io.s3csi.core.mount.MountEntry;
 import io.s3csi.core.mount.MountState;
 import io.s3csi.core.mount.MountTable;
 import io.s3csi.core.mount.PrivateDirectories;
+import io.s3csi.core.node.VolumeLocks;
 import io.s3csi.testkit.junit.S3ServerExtension;
 import io.s3csi.testkit.s3.EmbeddedS3Server;
 import java.io.IOException;
@@ -21,6 +27,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -202,6 +209,8 @@ class ProcessMounterIT {
     timedMount(spec(client, target, Optional.empty(), false, keys()));
     long pid = clientProcesses(target).get(0).pid();
     signal("STOP", pid);
+    // kill(2) returns before every thread has stopped; a worker still running would answer
+    await().atMost(Duration.ofSeconds(10)).until(() -> allThreadsStopped(pid));
 
     long start = System.nanoTime();
     MountState state = mounter.state(target);
@@ -326,15 +335,17 @@ class ProcessMounterIT {
 
   @ParameterizedTest
   @EnumSource(names = {"S3FS", "RCLONE"})
-  void unmount_byANewMounterAfterARestart_removesTheOrphansMount(FuseClient client) {
+  void unmount_byANewMounterAfterARestart_knowsTheVolumeAndRemovesTheOrphansMount(
+      FuseClient client) {
     assumeRunnable(client);
     Path target = target("orphan");
     timedMount(spec(client, target, Optional.empty(), false, keys()));
     ProcessHandle orphan = clientProcesses(target).get(0);
 
     try (ProcessMounter restarted = mounter()) {
+      // the record in the private directory still names the volume
       assertThat(restarted.state(target))
-          .isEqualTo(new MountState.Mounted(Optional.empty(), false, fsType(client)));
+          .isEqualTo(new MountState.Mounted(Optional.of("vol-" + bucket), false, fsType(client)));
 
       restarted.unmount(target);
 
@@ -347,7 +358,8 @@ class ProcessMounterIT {
 
   @ParameterizedTest
   @EnumSource(names = {"S3FS", "RCLONE"})
-  void state_unrecordedMountWhoseClientDied_isCorruptedWithEnotconn(FuseClient client) {
+  void state_orphanedMountWhoseClientDied_isCorruptedWithEnotconn(FuseClient client)
+      throws IOException {
     assumeRunnable(client);
     Path target = target("dead-orphan");
     timedMount(spec(client, target, Optional.empty(), false, keys()));
@@ -357,12 +369,14 @@ class ProcessMounterIT {
       orphan.destroyForcibly();
       await().atMost(Duration.ofSeconds(10)).until(() -> !orphan.isAlive());
 
+      String enotconn =
+          "the FUSE client is gone: statfs failed with ENOTCONN (Transport endpoint is not"
+              + " connected)";
       assertThat(restarted.state(target))
-          .isEqualTo(
-              new MountState.Corrupted(
-                  Optional.empty(),
-                  "the FUSE client is gone: statfs failed with ENOTCONN (Transport endpoint is"
-                      + " not connected)"));
+          .isEqualTo(new MountState.Corrupted(Optional.of("vol-" + bucket), enotconn));
+      Files.delete(privateDirectories.directoryFor(target).resolve(MountRecord.FILE_NAME));
+      assertThat(restarted.state(target))
+          .isEqualTo(new MountState.Corrupted(Optional.empty(), enotconn));
 
       restarted.unmount(target);
       assertCleanedUp(target);
@@ -385,6 +399,62 @@ class ProcessMounterIT {
     assertCleanedUp(second);
     assertThatThrownBy(() -> mounter.mount(spec(client, first, Optional.empty(), false, keys())))
         .hasMessage("the process mounter is closed");
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"S3FS", "RCLONE"})
+  void usage_servingMount_isWhatTheClientReports(FuseClient client) {
+    assumeRunnable(client);
+    Path target = target("usage");
+    timedMount(spec(client, target, Optional.empty(), false, keys()));
+
+    FileSystemUsage usage = mounter.usage(target).orElseThrow();
+
+    System.out.println("[ProcessMounterIT] " + client + " reports " + usage);
+    assertThat(usage.bytesTotal()).isPositive();
+    assertThat(usage.bytesAvailable()).isBetween(0L, usage.bytesTotal());
+    assertThat(usage.bytesUsed()).isBetween(0L, usage.bytesTotal());
+    mounter.unmount(target);
+    assertThat(mounter.usage(target)).isEmpty();
+  }
+
+  @Test
+  void sweep_realClients_reportsTheDeadMountAndCleansUpAfterTheUnmountedOne() {
+    assumeRunnable(FuseClient.S3FS);
+    Path dead = target("sweep-dead");
+    Path unmounted = target("sweep-unmounted");
+    timedMount(spec(FuseClient.S3FS, dead, Optional.empty(), false, keys()));
+    timedMount(spec(FuseClient.S3FS, unmounted, Optional.empty(), false, keys()));
+    assertThat(clientProcesses(dead).get(0).destroyForcibly()).isTrue();
+    KernelMounts.system().unmount(unmounted); // behind the driver's back; s3fs exits
+    MountSweeper sweeper =
+        new MountSweeper(
+            mounter, new VolumeLocks(), SweepListener.NONE, Clock.systemUTC(), Duration.ZERO);
+
+    SweepReport report =
+        await().atMost(Duration.ofSeconds(20)).until(sweeper::sweep, r -> r.findings().size() == 2);
+
+    assertThat(report.findings(SweepFinding.Kind.DEAD_MOUNT))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.target()).contains(dead);
+              assertThat(f.action()).isEqualTo(SweepFinding.Action.REPORTED);
+              assertThat(f.detail()).contains("killed by signal 9");
+            });
+    assertThat(report.findings())
+        .filteredOn(f -> f.target().equals(Optional.of(unmounted)))
+        .singleElement()
+        .satisfies(f -> assertThat(f.action()).isEqualTo(SweepFinding.Action.CLEANED));
+    assertThat(mountTable().at(dead)).isPresent();
+    assertThat(privateDirectories.directoryFor(dead)).isDirectory();
+    assertCleanedUp(unmounted);
+    assertThat(sweeper.sweep().findings())
+        .extracting(SweepFinding::kind)
+        .containsExactly(SweepFinding.Kind.DEAD_MOUNT);
+    mounter.unmount(dead);
+    assertCleanedUp(dead);
+    assertThat(sweeper.sweep().checked()).isZero();
   }
 
   private ProcessMounter mounter() {
@@ -447,6 +517,21 @@ class ProcessMounterIT {
 
   private static String fsType(FuseClient client) {
     return "fuse." + client.id();
+  }
+
+  /** Whether every thread of a process is stopped ({@code T} in its {@code stat}). */
+  private static boolean allThreadsStopped(long pid) throws IOException {
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      return tasks.allMatch(
+          task -> {
+            try {
+              String stat = Files.readString(task.resolve("stat"));
+              return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+            } catch (IOException e) {
+              return true; // the thread is gone
+            }
+          });
+    }
   }
 
   private static void signal(String signal, long pid) throws Exception {

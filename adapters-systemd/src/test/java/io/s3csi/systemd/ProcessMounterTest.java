@@ -9,6 +9,8 @@ import io.s3csi.core.error.ErrorKind;
 import io.s3csi.core.fuse.FuseClient;
 import io.s3csi.core.fuse.FuseCommand;
 import io.s3csi.core.fuse.MountSpec;
+import io.s3csi.core.mount.FileSystemUsage;
+import io.s3csi.core.mount.ManagedTarget;
 import io.s3csi.core.mount.MountState;
 import io.s3csi.core.mount.PrivateDirectories;
 import java.io.IOException;
@@ -277,6 +279,87 @@ class ProcessMounterTest {
         .hasMessage("searchPath: must name at least one directory");
     assertThatThrownBy(() -> builder.searchPath(List.of(Path.of("usr/bin"))))
         .hasMessage("searchPath: usr/bin is not absolute");
+  }
+
+  @Test
+  void managedTargets_runningClient_isListedAndARestartedMounterStillKnowsTheVolume()
+      throws IOException {
+    FakeKernel kernel = new FakeKernel();
+    client(kernel.mountLine() + "\nexec sleep 600\n");
+    mounter.close();
+    mounter =
+        ProcessMounter.builder(privateDirectories).searchPath(List.of(bin)).build(kernel.mounts);
+    mounter.mount(spec(target));
+
+    ManagedTarget entry = mounter.managedTarget(target).orElseThrow();
+    assertThat(entry.key()).isEqualTo(PrivateDirectories.keyOf(target));
+    assertThat(entry.target()).contains(target);
+    assertThat(entry.volumeId()).contains("vol-1");
+    assertThat(entry.clientRunning()).isTrue();
+    assertThat(mounter.managedTargets()).containsExactly(entry);
+
+    ProcessMounter restarted =
+        ProcessMounter.builder(privateDirectories).searchPath(List.of(bin)).build(kernel.mounts);
+    assertThat(restarted.state(target))
+        .isEqualTo(new MountState.Mounted(Optional.of("vol-1"), false, "fuse.s3fs"));
+    assertThat(restarted.managedTarget(target).orElseThrow().clientRunning()).isFalse();
+  }
+
+  @Test
+  void usage_answeringMount_isWhatStatfsReports() throws IOException {
+    FakeKernel kernel = new FakeKernel();
+    FileSystemUsage usage = new FileSystemUsage(4096, 4096, 0, 10, 10, 0);
+    kernel.syscalls.usage(usage);
+    client(kernel.mountLine() + "\nexec sleep 600\n");
+    mounter.close();
+    mounter =
+        ProcessMounter.builder(privateDirectories).searchPath(List.of(bin)).build(kernel.mounts);
+    assertThat(mounter.usage(target)).isEmpty();
+
+    mounter.mount(spec(target));
+
+    assertThat(mounter.usage(target)).contains(usage);
+  }
+
+  @Test
+  void forget_clientWhoseMountWasRemoved_stopsItAndRemovesTheFiles() throws IOException {
+    FakeKernel kernel = new FakeKernel();
+    Path pidFile = dir.resolve("client.pid");
+    client("echo $$ > " + pidFile + "\n" + kernel.mountLine() + "\nexec sleep 600\n");
+    mounter.close();
+    mounter =
+        ProcessMounter.builder(privateDirectories).searchPath(List.of(bin)).build(kernel.mounts);
+    mounter.mount(spec(target));
+    long pid = Long.parseLong(Files.readString(pidFile).strip());
+    ManagedTarget entry = mounter.managedTarget(target).orElseThrow();
+
+    DriverException mounted = catchDriverException(() -> mounter.forget(entry));
+    assertThat(mounted.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION);
+
+    kernel.syscalls.umount2(target.toString(), 0);
+    mounter.forget(entry);
+    mounter.forget(entry);
+
+    assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+    assertThat(privateDirectories.keys()).isEmpty();
+    assertThat(mounter.managedTargets()).isEmpty();
+  }
+
+  @Test
+  void managedTargets_filesWithoutRecord_haveNoTargetAndForgetRemovesThem() throws IOException {
+    Files.createDirectories(privateDirectories.root().resolve("00112233aabbccdd"));
+
+    List<ManagedTarget> all = mounter.managedTargets();
+
+    assertThat(all)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.target()).isEmpty();
+              assertThat(e.clientRunning()).isFalse();
+            });
+    mounter.forget(all.get(0));
+    assertThat(privateDirectories.keys()).isEmpty();
   }
 
   /** A mount table file the stand-in client writes its mount into, and syscalls that see it. */

@@ -232,9 +232,10 @@ class SystemdMounterIT {
   }
 
   @Test
-  void state_afterDaemonReexec_reconnectsAndStillServes() {
+  void state_afterDaemonReexec_reconnectsAndTheMountKeepsServing() throws IOException {
     FuseClient client = anyClient();
     Path target = target("reexec");
+    s3.putObject(bucket, "before.txt", "from before".getBytes(UTF_8));
     assertThat(mount(mounter, client, target)).isEqualTo("OK\tmounted");
 
     systemd.systemctl("daemon-reexec").requireSuccess();
@@ -244,6 +245,16 @@ class SystemdMounterIT {
 
     assertThat(mounter.call("state", target.toString()))
         .startsWith("OK\tMounted[volumeId=Optional[vol-");
+    assertThat(systemd.systemctl("is-active", unitOf(target)).stdout().strip()).isEqualTo("active");
+    Path inside = systemd.hostView(target);
+    assertThat(Files.readString(inside.resolve("before.txt"))).isEqualTo("from before");
+    Files.writeString(inside.resolve("after.txt"), "written after the reexec");
+    await()
+        .atMost(UPLOAD_WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(s3.getObject(bucket, "after.txt").map(b -> new String(b, UTF_8)))
+                    .contains("written after the reexec"));
     assertThat(mounter.call("unmount", target.toString())).isEqualTo("OK\tunmounted");
     assertGone(target);
   }
@@ -264,6 +275,62 @@ class SystemdMounterIT {
                     .startsWith("OK\tCorrupted[volumeId=Optional[vol-" + bucket + "], reason="));
     assertThat(mounter.call("unmount", target.toString())).isEqualTo("OK\tunmounted");
     assertGone(target);
+  }
+
+  @Test
+  void sweep_realUnits_reportsTheDeadMountAndTheUnknownUnitAndCleansWhatIsSafe() throws Exception {
+    FuseClient client = anyClient();
+    Path dead = target("sweep-dead");
+    Path unmounted = target("sweep-unmounted");
+    assertThat(mount(mounter, client, dead)).isEqualTo("OK\tmounted");
+    assertThat(mount(mounter, client, unmounted)).isEqualTo("OK\tmounted");
+    systemd.systemctl("kill", "--signal=KILL", unitOf(dead)).requireSuccess();
+    assertThat(mounter.call("umount", unmounted.toString()))
+        .isEqualTo("OK\tunmounted behind the back");
+    Path leftover = Files.createDirectories(privateRoot.resolve("00112233aabbccdd"));
+    String unknown = "s3csi-8899aabbccddeeff.service";
+    systemd
+        .exec(
+            java.util.List.of("systemd-run", "--unit", unknown, "--collect", "sleep", "600"),
+            Duration.ofSeconds(10))
+        .requireSuccess();
+
+    try {
+      // the killed unit ends and the unmounted client exits by itself, each in its own time:
+      // gather what successive sweeps find
+      java.util.Set<String> seen = new java.util.TreeSet<>();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                String answer = mounter.call("sweep");
+                assertThat(answer).startsWith("OK\t");
+                String body = answer.substring("OK\t".length());
+                if (!body.isEmpty()) {
+                  seen.addAll(java.util.List.of(body.split("\n")));
+                }
+                return seen.contains("DEAD_MOUNT REPORTED " + dead)
+                    && seen.stream().anyMatch(line -> line.endsWith(" CLEANED " + unmounted));
+              });
+
+      assertThat(seen)
+          .containsExactlyInAnyOrder(
+              "DEAD_MOUNT REPORTED " + dead,
+              "ORPHAN_FILES CLEANED 00112233aabbccdd",
+              "UNKNOWN_CLIENT REPORTED 8899aabbccddeeff",
+              seen.stream().filter(l -> l.endsWith(" CLEANED " + unmounted)).findFirst().get());
+      assertThat(seen.stream().filter(l -> l.endsWith(" CLEANED " + unmounted)).findFirst().get())
+          .matches("ORPHAN_(CLIENT|FILES) CLEANED .*");
+      assertThat(leftover).doesNotExist();
+      assertGone(unmounted);
+      assertThat(namespaceMountinfo()).contains(" " + dead + " ");
+      assertThat(privateDirectory(dead)).isDirectory();
+      assertThat(systemd.systemctl("is-active", unknown).stdout().strip()).isEqualTo("active");
+    } finally {
+      systemd.systemctl("stop", unknown);
+      assertThat(mounter.call("unmount", dead.toString())).isEqualTo("OK\tunmounted");
+      assertGone(dead);
+    }
   }
 
   private String mount(MounterProcess process, FuseClient client, Path target) {

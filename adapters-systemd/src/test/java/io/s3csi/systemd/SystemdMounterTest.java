@@ -9,6 +9,8 @@ import io.s3csi.core.error.ErrorKind;
 import io.s3csi.core.fuse.FuseClient;
 import io.s3csi.core.fuse.FuseCommand;
 import io.s3csi.core.fuse.MountSpec;
+import io.s3csi.core.mount.FileSystemUsage;
+import io.s3csi.core.mount.ManagedTarget;
 import io.s3csi.core.mount.MountState;
 import io.s3csi.core.mount.PrivateDirectories;
 import java.io.IOException;
@@ -356,6 +358,86 @@ class SystemdMounterTest {
 
     assertThat(systemd.closed()).isTrue();
     assertThat(kernel.table().at(target)).isPresent();
+  }
+
+  @Test
+  void usage_servingMount_isWhatStatfsReportsAndNothingMountedIsEmpty() {
+    FileSystemUsage usage = new FileSystemUsage(1 << 20, 1 << 19, 1 << 19, 100, 60, 40);
+    syscalls.usage(usage);
+    assertThat(mounter.usage(target)).isEmpty();
+
+    mounted();
+
+    assertThat(mounter.usage(target)).contains(usage);
+    syscalls.statfsErrno(Errnos.ENOTCONN);
+    assertThat(mounter.usage(target)).isEmpty();
+  }
+
+  @Test
+  void managedTargets_recordedMount_listsItsTargetVolumeAndRunningUnit() {
+    mounted();
+    ManagedTarget expected =
+        new ManagedTarget(
+            PrivateDirectories.keyOf(target), Optional.of(target), Optional.of("vol-1"), true, NOW);
+
+    assertThat(mounter.managedTargets()).containsExactly(expected);
+    assertThat(mounter.managedTarget(target)).contains(expected);
+
+    systemd.end(unitOf(target));
+
+    assertThat(mounter.managedTarget(target))
+        .contains(
+            new ManagedTarget(expected.key(), expected.target(), expected.volumeId(), false, NOW));
+  }
+
+  @Test
+  void managedTargets_filesWithoutRecordAndUnitWithoutFiles_haveNoTarget() throws IOException {
+    Path leftover = Files.createDirectories(privateDirectories.root().resolve("00112233aabbccdd"));
+    systemd.run("s3csi-8899aabbccddeeff.service");
+
+    assertThat(mounter.managedTargets())
+        .extracting(ManagedTarget::key, ManagedTarget::target, ManagedTarget::clientRunning)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("00112233aabbccdd", Optional.empty(), false),
+            org.assertj.core.groups.Tuple.tuple("8899aabbccddeeff", Optional.empty(), true));
+    assertThat(leftover).isDirectory();
+  }
+
+  @Test
+  void forget_unmountedTarget_stopsTheUnitAndRemovesTheFilesAndTwiceIsFine() {
+    mounted();
+    ManagedTarget entry = mounter.managedTarget(target).orElseThrow();
+    removeMount(target);
+
+    mounter.forget(entry);
+    mounter.forget(entry);
+
+    assertThat(systemd.unit(unitOf(target)).gone()).isTrue();
+    assertThat(privateDirectories.directoryFor(target)).doesNotExist();
+    assertThat(mounter.managedTargets()).isEmpty();
+  }
+
+  @Test
+  void forget_mountedTarget_failsPreconditionAndTouchesNothing() {
+    mounted();
+    ManagedTarget entry = mounter.managedTarget(target).orElseThrow();
+
+    DriverException e = catchDriverException(() -> mounter.forget(entry));
+
+    assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION);
+    assertThat(e.getMessage())
+        .isEqualTo("cannot forget " + target + ": a fuse.s3fs mount is there");
+    assertThat(systemd.unit(unitOf(target)).running()).isTrue();
+    assertThat(privateDirectories.directoryFor(target)).isDirectory();
+  }
+
+  @Test
+  void forget_unrecordedKey_removesItsDirectory() throws IOException {
+    Files.createDirectories(privateDirectories.root().resolve("00112233aabbccdd"));
+
+    mounter.forget(mounter.managedTargets().get(0));
+
+    assertThat(privateDirectories.keys()).isEmpty();
   }
 
   private void mounted() {

@@ -8,6 +8,8 @@ import io.s3csi.core.credentials.EnvironmentCredentialProvider;
 import io.s3csi.core.credentials.RoutingCredentialProvider;
 import io.s3csi.core.credentials.SecretCredentialProvider;
 import io.s3csi.core.error.DriverException;
+import io.s3csi.core.health.MountSweeper;
+import io.s3csi.core.health.SweepListener;
 import io.s3csi.core.identity.IdentityService;
 import io.s3csi.core.mount.Mounter;
 import io.s3csi.core.mount.PrivateDirectories;
@@ -30,6 +32,7 @@ import io.s3csi.systemd.SystemdMounter;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,6 +42,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A running s3csi driver: the CSI services of a {@link DriverConfig}, wired to real adapters and
@@ -152,6 +158,13 @@ public final class Driver implements AutoCloseable {
           new NodeGrpcService(
               new NodeService(config.nodeConfig(), mounter, credentials, locks, observer),
               cluster.map(c -> c.topology(config.nodeId())).orElse(Map::of)));
+      if (!config.sweepInterval().isZero()) {
+        scheduleSweep(
+            owned,
+            new MountSweeper(
+                mounter, locks, SweepListener.NONE, Clock.systemUTC(), MountSweeper.DEFAULT_GRACE),
+            config.sweepInterval());
+      }
     }
     if (config.mode().servesController()) {
       S3BucketProvisioner provisioner = own(owned, new S3BucketProvisioner());
@@ -195,6 +208,38 @@ public final class Driver implements AutoCloseable {
           Level.WARNING, "cannot look for the mounts of a previous driver: {0}", e.getMessage());
     }
     return mounter;
+  }
+
+  /**
+   * Runs the sweep every {@code interval} on its own daemon thread, first after one interval (a
+   * fresh driver has just logged what it found). Stopping the driver stops the thread before the
+   * mounter is closed.
+   */
+  private static void scheduleSweep(
+      Deque<AutoCloseable> owned, MountSweeper sweeper, Duration interval) {
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "s3csi-mount-sweep");
+              thread.setDaemon(true);
+              return thread;
+            });
+    owned.push(
+        new AutoCloseable() {
+          @Override
+          public void close() throws InterruptedException {
+            scheduler.shutdownNow();
+            scheduler.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+          }
+
+          @Override
+          public String toString() {
+            return "the mount sweep";
+          }
+        });
+    long millis = interval.toMillis();
+    scheduler.scheduleWithFixedDelay(sweeper, millis, millis, TimeUnit.MILLISECONDS);
+    LOG.log(Level.INFO, "sweeping mounts every {0}", interval);
   }
 
   /** Records an adapter that holds resources (processes, clients) so that stopping releases it. */

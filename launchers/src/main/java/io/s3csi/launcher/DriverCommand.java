@@ -198,6 +198,16 @@ final class DriverCommand implements Callable<Integer> {
       description = "The driver's container in its pod (default: ${DEFAULT-VALUE}).")
   String containerName;
 
+  @Option(
+      names = "--sweep-interval",
+      defaultValue = "60s",
+      paramLabel = "DURATION",
+      description =
+          "How often the node plugin looks for dead FUSE clients and cleans up clients and"
+              + " credential files left without a mount, such as 60s or 5m; 0 turns it off"
+              + " (default: ${DEFAULT-VALUE}).")
+  String sweepInterval;
+
   @Override
   public Integer call() throws Exception {
     DriverConfig config = config();
@@ -248,7 +258,8 @@ final class DriverCommand implements Callable<Integer> {
           path("--state-dir", stateDir),
           maxVolumesPerNode,
           driverName,
-          kubernetesSettings());
+          kubernetesSettings(),
+          DriverConfig.duration("--sweep-interval", sweepInterval));
     } catch (IllegalArgumentException | DriverException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

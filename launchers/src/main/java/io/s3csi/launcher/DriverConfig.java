@@ -8,9 +8,14 @@ import io.s3csi.grpc.Endpoint;
 import io.s3csi.systemd.SystemdMounter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The settings of a driver process: the flags of {@code s3csi driver}, parsed and checked. Each
@@ -46,6 +51,8 @@ import java.util.Optional;
  * @param driverName the CSI driver name ({@code --driver-name})
  * @param kubernetes how the node plugin uses the Kubernetes API ({@code --kubernetes} and the flags
  *     of {@link KubernetesSettings})
+ * @param sweepInterval how often the node plugin sweeps its mounts for dead clients and leftovers;
+ *     zero turns the sweep off ({@code --sweep-interval})
  */
 public record DriverConfig(
     Endpoint endpoint,
@@ -61,7 +68,13 @@ public record DriverConfig(
     Path stateDir,
     long maxVolumesPerNode,
     String driverName,
-    KubernetesSettings kubernetes) {
+    KubernetesSettings kubernetes,
+    Duration sweepInterval) {
+
+  /** The default of {@code --sweep-interval}. */
+  public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(60);
+
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
   /** The directory under {@link #stateDir()} that holds each mount's private files. */
   public static final String MOUNTS_DIRECTORY = "mounts";
@@ -88,6 +101,11 @@ public record DriverConfig(
     if (maxVolumesPerNode < 0) {
       throw new IllegalArgumentException(
           "--max-volumes-per-node: must be 0 (no limit) or more, got " + maxVolumesPerNode);
+    }
+    Objects.requireNonNull(sweepInterval, "sweepInterval");
+    if (sweepInterval.isNegative()) {
+      throw new IllegalArgumentException(
+          "--sweep-interval: must be 0 (off) or a positive duration, got " + sweepInterval);
     }
     Objects.requireNonNull(driverName, "driverName");
     Objects.requireNonNull(kubernetes, "kubernetes");
@@ -140,6 +158,44 @@ public record DriverConfig(
    */
   public DriverInfo driverInfo(String version) {
     return new DriverInfo(driverName, version, Map.of());
+  }
+
+  /**
+   * Parses a duration flag: a whole number with a unit ({@code 500ms}, {@code 60s}, {@code 5m},
+   * {@code 1h}), {@code 0}, or an ISO-8601 duration ({@code PT1M}).
+   *
+   * @param flag the flag, named in the error
+   * @param value the value
+   * @return the duration
+   * @throws IllegalArgumentException naming the flag for anything else
+   */
+  static Duration duration(String flag, String value) {
+    String text = value == null ? "" : value.strip();
+    Matcher m = DURATION.matcher(text);
+    try {
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2);
+        if (unit == null) {
+          if (n == 0) {
+            return Duration.ZERO;
+          }
+        } else {
+          return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+          };
+        }
+      } else if (text.toUpperCase(Locale.ROOT).startsWith("PT")) {
+        return Duration.parse(text);
+      }
+    } catch (DateTimeParseException e) {
+      // falls through to the error below
+    }
+    throw new IllegalArgumentException(
+        flag + ": must be a duration such as 60s, 5m or 500ms, or 0 for off; got '" + value + "'");
   }
 
   private static Path absolute(String flag, Path path) {

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,7 +50,9 @@ class DriverCommandTest {
             "--max-volumes-per-node",
             "40",
             "--driver-name",
-            "s3.example.com");
+            "s3.example.com",
+            "--sweep-interval",
+            "5m");
 
     assertThat(config.endpoint().socketPath()).isEqualTo(Path.of("/csi/csi.sock"));
     assertThat(config.nodeId()).isEqualTo("worker-7");
@@ -64,6 +67,27 @@ class DriverCommandTest {
     assertThat(config.mountsDir()).isEqualTo(Path.of("/srv/s3csi/mounts"));
     assertThat(config.maxVolumesPerNode()).isEqualTo(40);
     assertThat(config.driverName()).isEqualTo("s3.example.com");
+    assertThat(config.sweepInterval()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @ParameterizedTest
+  @MethodSource("durations")
+  void fromFlags_sweepInterval_takesAUnitOrIsoOrZero(String value, Duration expected) {
+    assertThat(
+            DriverConfig.fromFlags(with("--sweep-interval", value).toArray(String[]::new))
+                .sweepInterval())
+        .isEqualTo(expected);
+  }
+
+  static Stream<Arguments> durations() {
+    return Stream.of(
+        Arguments.of("60s", Duration.ofSeconds(60)),
+        Arguments.of("500ms", Duration.ofMillis(500)),
+        Arguments.of("2m", Duration.ofMinutes(2)),
+        Arguments.of("1h", Duration.ofHours(1)),
+        Arguments.of("PT90S", Duration.ofSeconds(90)),
+        Arguments.of("0", Duration.ZERO),
+        Arguments.of("0s", Duration.ZERO));
   }
 
   @Test
@@ -81,6 +105,7 @@ class DriverCommandTest {
     assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/s3csi"));
     assertThat(config.maxVolumesPerNode()).isZero();
     assertThat(config.driverName()).isEqualTo(DriverInfo.DEFAULT_NAME);
+    assertThat(config.sweepInterval()).isEqualTo(Duration.ofSeconds(60));
   }
 
   @Test
@@ -234,6 +259,13 @@ class DriverCommandTest {
             with("--pod-namespace", "", "--pod-name", "s3csi-node-x"),
             "--pod-namespace: must be set together with --pod-name"),
         Arguments.of(with("--token-audience", " "), "--token-audience: must not be empty"),
+        Arguments.of(
+            with("--sweep-interval", "often"),
+            "--sweep-interval: must be a duration such as 60s, 5m or 500ms, or 0 for off; got"
+                + " 'often'"),
+        Arguments.of(with("--sweep-interval", "-5s"), "--sweep-interval: must be a duration"),
+        Arguments.of(with("--sweep-interval", "PT-5S"), "--sweep-interval: must be 0 (off)"),
+        Arguments.of(with("--sweep-interval", "10"), "--sweep-interval: must be a duration"),
         Arguments.of(with("--no-such-flag"), "Unknown option: '--no-such-flag'"));
   }
 
@@ -332,7 +364,8 @@ class DriverCommandTest {
             "--topology",
             "--pod-namespace",
             "--pod-name",
-            "--container-name");
+            "--container-name",
+            "--sweep-interval");
     assertThat(run.err).isEmpty();
   }
 

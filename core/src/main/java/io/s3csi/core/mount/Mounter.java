@@ -2,6 +2,8 @@ package io.s3csi.core.mount;
 
 import io.s3csi.core.fuse.MountSpec;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs FUSE clients and manages their mounts on the node. Implementations own the client's lifetime
@@ -15,7 +17,11 @@ import java.nio.file.Path;
  *   <li>{@link #unmount} is idempotent: unmounting a target with nothing mounted succeeds and
  *       cleans up any process, unit or private files left for it.
  *   <li>{@link #state} never throws for a missing target; a dead FUSE mount is {@link
- *       MountState.Corrupted}, not {@link MountState.Mounted}.
+ *       MountState.Corrupted}, not {@link MountState.Mounted}: its client died or hangs (the mount
+ *       answers {@code ENOTCONN}, {@code EIO} or nothing), or its unit or process is gone.
+ *   <li>{@link #usage} and {@link #managedTargets()} only read; they never block longer than the
+ *       mounter's probe timeout on a hung mount.
+ *   <li>{@link #forget} never touches a kernel mount: it refuses a target that is mounted.
  * </ul>
  *
  * <p>Callers serialize operations on one target; implementations must allow operations on different
@@ -58,4 +64,41 @@ public interface Mounter {
    * @throws io.s3csi.core.error.DriverException if the target stays mounted
    */
   void unmount(Path target);
+
+  /**
+   * Returns what the file system at a target reports to {@code statfs(2)}.
+   *
+   * @param target an absolute directory path
+   * @return the usage; empty when nothing is mounted there, the mount does not answer within the
+   *     probe timeout, or the platform's {@code struct statfs} is not known
+   */
+  Optional<FileSystemUsage> usage(Path target);
+
+  /**
+   * Returns everything this mounter keeps for targets: each target with private files or a record,
+   * and each client (process or unit) of this mounter, with whether its client runs. Mounts of
+   * other mounters are not listed. The kernel mount of each target is not looked at: ask {@link
+   * #state} for it.
+   *
+   * @return the targets, ordered by key
+   */
+  List<ManagedTarget> managedTargets();
+
+  /**
+   * Returns what this mounter keeps for one target.
+   *
+   * @param target an absolute directory path
+   * @return the entry, or empty when the mounter keeps nothing for the target
+   */
+  Optional<ManagedTarget> managedTarget(Path target);
+
+  /**
+   * Stops the client of a managed target and removes its private files, for a target whose mount is
+   * gone (a client left by a crash, an unmount behind the driver's back). Idempotent.
+   *
+   * @param managed an entry of {@link #managedTargets()}
+   * @throws io.s3csi.core.error.DriverException {@code FAILED_PRECONDITION} when the kernel lists a
+   *     mount at the entry's target (unmount it instead), or the client cannot be stopped
+   */
+  void forget(ManagedTarget managed);
 }

@@ -20,9 +20,12 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -36,6 +39,8 @@ public final class PrivateDirectories {
       PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> FILE_MODE =
       PosixFilePermissions.fromString("rw-------");
+
+  private static final Pattern KEY = Pattern.compile("[0-9a-f]{16}");
 
   private final Path root;
 
@@ -168,7 +173,39 @@ public final class PrivateDirectories {
    * @param target the mount's target
    */
   public void remove(Path target) {
-    Path dir = directoryFor(target);
+    removeDirectory(directoryFor(target));
+  }
+
+  /**
+   * Removes the private directory of a key, for leftovers whose target is not known. Missing is
+   * fine.
+   *
+   * @param key a key as {@link #keys()} lists them
+   * @throws IllegalArgumentException if the key is not 16 lowercase hex digits
+   */
+  public void removeKey(String key) {
+    if (!KEY.matcher(key).matches()) {
+      throw new IllegalArgumentException("not a private directory key: '" + key + "'");
+    }
+    removeDirectory(root.resolve(key));
+  }
+
+  /**
+   * Returns when the private directory of a key was last changed (a file written or removed).
+   *
+   * @param key a key as {@link #keys()} lists them
+   * @return the time, or empty when the directory does not exist
+   */
+  public Optional<Instant> modified(String key) {
+    try {
+      return Optional.of(
+          Files.getLastModifiedTime(root.resolve(key), LinkOption.NOFOLLOW_LINKS).toInstant());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void removeDirectory(Path dir) {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

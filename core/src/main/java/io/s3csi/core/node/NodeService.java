@@ -43,6 +43,7 @@ public final class NodeService {
   private final CredentialProvider credentials;
   private final VolumeLocks locks;
   private final NodeObserver observer;
+  private final VolumeInspector inspector;
 
   /**
    * Creates the service.
@@ -77,6 +78,7 @@ public final class NodeService {
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.locks = Objects.requireNonNull(locks, "locks");
     this.observer = Objects.requireNonNull(observer, "observer");
+    this.inspector = new VolumeInspector(config.kubeletRoot(), mounter);
   }
 
   /** Returns the node's settings. */
@@ -124,7 +126,7 @@ public final class NodeService {
         request.readOnly() || capability.accessMode().readOnly() || options.readOnly();
 
     try (VolumeLocks.Held held =
-        locks.acquire(lockKey(request.volumeId(), target), describe(request.volumeId(), target))) {
+        locks.acquire(lockKey(target), describe(request.volumeId(), target))) {
       target.checkNoSymlinkEscape();
       MountState state = mounter.state(target.path());
       PublishResult result = PublishResult.MOUNTED;
@@ -194,7 +196,7 @@ public final class NodeService {
     requireNonEmpty("target_path", request.targetPath());
     TargetPath target = TargetPath.parse("target_path", request.targetPath(), config.kubeletRoot());
     try (VolumeLocks.Held held =
-        locks.acquire(lockKey(request.volumeId(), target), describe(request.volumeId(), target))) {
+        locks.acquire(lockKey(target), describe(request.volumeId(), target))) {
       MountState state = mounter.state(target.path());
       Optional<String> owner =
           state instanceof MountState.Mounted m
@@ -251,6 +253,25 @@ public final class NodeService {
         rewritten,
         request.volumeId(),
         target);
+  }
+
+  /**
+   * Reports the condition and usage of a published volume (NodeGetVolumeStats). The condition is
+   * abnormal, with a message that says what to do, when the volume's FUSE mount is dead or hung
+   * (its client died: {@code ENOTCONN}, {@code EIO} or no answer to a forced {@code statfs}), when
+   * its unit or process is gone, or when the target is no longer a mount although s3csi mounted the
+   * volume there. Usage is what the FUSE client reports to {@code statfs}; it is absent when the
+   * mount does not answer, which never fails the call.
+   *
+   * @param volumeId the volume id
+   * @param volumePath the path the volume is published at
+   * @return the condition and usage
+   * @throws DriverException {@code INVALID_ARGUMENT} naming an empty field; {@code NOT_FOUND} when
+   *     the path is not a target under the kubelet root, does not exist, or holds no mount of the
+   *     volume (nor did, by the mounter's records)
+   */
+  public VolumeStats volumeStats(String volumeId, String volumePath) {
+    return inspector.inspect(volumeId, volumePath);
   }
 
   /** What a publish had decided when it ended, for the observer. */
@@ -350,8 +371,12 @@ public final class NodeService {
     }
   }
 
-  private static String lockKey(String volumeId, TargetPath target) {
-    return volumeId + "\u0000" + target.path();
+  /**
+   * One lock per target, whatever the volume: a sweep that cleans a target's leftovers takes the
+   * same lock, so it never races a publish or unpublish there.
+   */
+  private static String lockKey(TargetPath target) {
+    return VolumeLocks.targetKey(target.path());
   }
 
   private static String describe(String volumeId, TargetPath target) {

@@ -1,6 +1,7 @@
 package io.s3csi.core.node;
 
 import io.s3csi.core.error.DriverException;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,6 +40,17 @@ public final class VolumeLocks {
         busy.remove(key);
       }
     };
+  }
+
+  /**
+   * Returns the key of a target: node operations and the mount sweep lock it before they change
+   * what is mounted or kept there.
+   *
+   * @param target an absolute, normalized target path
+   * @return the key
+   */
+  public static String targetKey(Path target) {
+    return "target\u0000" + target;
   }
 
   /** Returns how many keys are held, for metrics and tests. */

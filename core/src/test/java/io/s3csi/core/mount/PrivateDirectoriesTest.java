@@ -2,6 +2,7 @@ package io.s3csi.core.mount;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.s3csi.core.credentials.Secret;
 import io.s3csi.core.error.DriverException;
@@ -22,6 +23,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PrivateDirectoriesTest {
 
@@ -261,5 +264,37 @@ class PrivateDirectoriesTest {
             Stream.of(PrivateDirectories.keyOf(TARGET), PrivateDirectories.keyOf(OTHER_TARGET))
                 .sorted()
                 .toList());
+  }
+
+  @Test
+  void removeKey_deletesThatKeysDirectoryOnly() {
+    store.write(command(TARGET));
+    store.write(command(OTHER_TARGET));
+
+    store.removeKey(PrivateDirectories.keyOf(TARGET));
+    store.removeKey(PrivateDirectories.keyOf(TARGET));
+
+    assertThat(store.keys()).containsExactly(PrivateDirectories.keyOf(OTHER_TARGET));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"..", "../../etc", "0123456789ABCDEF", "0123", ""})
+  void removeKey_notAKey_isRejectedAndRemovesNothing(String key) {
+    store.write(command(TARGET));
+
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> store.removeKey(key))
+        .withMessage("not a private directory key: '" + key + "'");
+    assertThat(store.keys()).hasSize(1);
+  }
+
+  @Test
+  void modified_existingAndMissingKey() {
+    String key = PrivateDirectories.keyOf(TARGET);
+    assertThat(store.modified(key)).isEmpty();
+
+    store.write(command(TARGET));
+
+    assertThat(store.modified(key)).isPresent();
   }
 }

@@ -3,9 +3,13 @@ package io.s3csi.core.node;
 import io.s3csi.core.error.DriverException;
 import io.s3csi.core.fuse.FuseCommand;
 import io.s3csi.core.fuse.MountSpec;
+import io.s3csi.core.mount.FileSystemUsage;
+import io.s3csi.core.mount.ManagedTarget;
 import io.s3csi.core.mount.MountState;
 import io.s3csi.core.mount.Mounter;
+import io.s3csi.core.mount.PrivateDirectories;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -13,27 +17,33 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A stateful in-memory {@link Mounter} for core's own tests, modelled on testkit's FakeMounter
- * (which core cannot use: testkit depends on core). It keeps a mount table, records every call,
- * fails on request, marks mounts dead, and can hold a mount in flight behind a {@link Gate}.
+ * (which core cannot use: testkit depends on core). It keeps a mount table and, apart from it, what
+ * a real mounter keeps per target (private files, a client); records every call, fails on request,
+ * marks mounts dead, and can hold a mount in flight behind a {@link Gate}.
  */
-final class InMemoryMounter implements Mounter {
+public final class InMemoryMounter implements Mounter {
 
   /** A mount in the table. */
-  record Mount(MountSpec spec, boolean dead) {}
+  public record Mount(MountSpec spec, boolean dead) {}
 
   /** A foreign mount: something s3csi did not make. */
   private record Foreign(String fsType, boolean readOnly) {}
 
   private final Map<Path, Mount> table = new HashMap<>();
+  private final Map<String, ManagedTarget> kept = new TreeMap<>();
+  private final Map<Path, FileSystemUsage> usage = new HashMap<>();
+  private Instant now = Instant.parse("2025-01-01T00:00:00Z");
   private final Map<Path, Foreign> foreign = new HashMap<>();
   private final List<String> calls = new ArrayList<>();
   private final Deque<RuntimeException> mountFailures = new ArrayDeque<>();
   private final Deque<RuntimeException> unmountFailures = new ArrayDeque<>();
+  private final Deque<RuntimeException> forgetFailures = new ArrayDeque<>();
   private Gate gate;
 
   @Override
@@ -77,6 +87,7 @@ final class InMemoryMounter implements Mounter {
     }
     synchronized (this) {
       table.put(spec.target(), new Mount(spec, false));
+      keep(spec.target(), Optional.of(spec.volumeId()), true);
     }
   }
 
@@ -100,52 +111,132 @@ final class InMemoryMounter implements Mounter {
     }
     table.remove(target);
     foreign.remove(target);
+    kept.remove(PrivateDirectories.keyOf(target));
+  }
+
+  @Override
+  public synchronized Optional<FileSystemUsage> usage(Path target) {
+    calls.add("usage " + target);
+    Mount mount = table.get(target);
+    return mount == null || mount.dead()
+        ? Optional.empty()
+        : Optional.ofNullable(usage.get(target));
+  }
+
+  @Override
+  public synchronized List<ManagedTarget> managedTargets() {
+    calls.add("managed");
+    return List.copyOf(kept.values());
+  }
+
+  @Override
+  public synchronized Optional<ManagedTarget> managedTarget(Path target) {
+    return Optional.ofNullable(kept.get(PrivateDirectories.keyOf(target)));
+  }
+
+  @Override
+  public synchronized void forget(ManagedTarget managed) {
+    calls.add("forget " + managed.key());
+    RuntimeException failure = forgetFailures.poll();
+    if (failure != null) {
+      throw failure;
+    }
+    if (managed.target().isPresent()
+        && (table.containsKey(managed.target().get())
+            || foreign.containsKey(managed.target().get()))) {
+      throw DriverException.failedPrecondition(
+          "in-memory: " + managed.target().get() + " is mounted");
+    }
+    kept.remove(managed.key());
+  }
+
+  /** Sets what the mount at a target reports to statfs. */
+  public synchronized void reportUsage(Path target, FileSystemUsage reported) {
+    usage.put(target, reported);
+  }
+
+  /** Sets the time that stamps what the mounter keeps from now on. */
+  public synchronized void now(Instant instant) {
+    now = instant;
+  }
+
+  /** Removes the kernel mount at a target behind the mounter's back; its client may run on. */
+  public synchronized void unmountBehindTheBack(Path target, boolean clientRuns) {
+    Mount mount = table.remove(target);
+    if (mount == null) {
+      throw new IllegalStateException("nothing mounted at " + target);
+    }
+    keep(target, Optional.of(mount.spec().volumeId()), clientRuns);
+  }
+
+  /** Leaves private files (and maybe a client) whose target is not recorded, as a crash does. */
+  public synchronized void leaveUnrecorded(String key, boolean clientRuns) {
+    kept.put(key, new ManagedTarget(key, Optional.empty(), Optional.empty(), clientRuns, now));
+  }
+
+  /** Returns the keys the mounter keeps something for. */
+  public synchronized List<String> keptKeys() {
+    return List.copyOf(kept.keySet());
+  }
+
+  private void keep(Path target, Optional<String> volumeId, boolean clientRuns) {
+    String key = PrivateDirectories.keyOf(target);
+    kept.put(key, new ManagedTarget(key, Optional.of(target), volumeId, clientRuns, now));
   }
 
   /** Makes the next mount throw. */
-  synchronized void failNextMount(RuntimeException failure) {
+  public synchronized void failNextMount(RuntimeException failure) {
     mountFailures.add(failure);
   }
 
+  /** Makes the next forget throw. */
+  public synchronized void failNextForget(RuntimeException failure) {
+    forgetFailures.add(failure);
+  }
+
   /** Makes the next unmount throw. */
-  synchronized void failNextUnmount(RuntimeException failure) {
+  public synchronized void failNextUnmount(RuntimeException failure) {
     unmountFailures.add(failure);
   }
 
   /** Marks a mount dead, as if its client had been killed. */
-  synchronized void kill(Path target) {
+  public synchronized void kill(Path target) {
     Mount mount = table.get(target);
     if (mount == null) {
       throw new IllegalStateException("nothing mounted at " + target);
     }
     table.put(target, new Mount(mount.spec(), true));
+    ManagedTarget entry = kept.get(PrivateDirectories.keyOf(target));
+    kept.put(
+        entry.key(),
+        new ManagedTarget(entry.key(), entry.target(), entry.volumeId(), false, entry.since()));
   }
 
   /** Puts a mount s3csi did not make at a target. */
-  synchronized void mountForeign(Path target, String fsType, boolean readOnly) {
+  public synchronized void mountForeign(Path target, String fsType, boolean readOnly) {
     foreign.put(target, new Foreign(fsType, readOnly));
   }
 
   /** Holds the next mount until the returned gate is opened. */
-  synchronized Gate holdNextMount() {
+  public synchronized Gate holdNextMount() {
     gate = new Gate();
     return gate;
   }
 
-  synchronized Optional<MountSpec> mounted(Path target) {
+  public synchronized Optional<MountSpec> mounted(Path target) {
     return Optional.ofNullable(table.get(target)).map(Mount::spec);
   }
 
-  synchronized Map<Path, Mount> mounts() {
+  public synchronized Map<Path, Mount> mounts() {
     return Map.copyOf(table);
   }
 
-  synchronized List<String> calls() {
+  public synchronized List<String> calls() {
     return List.copyOf(calls);
   }
 
   /** Holds one mount in flight: the mount waits in {@link #pass} until {@link #open}. */
-  static final class Gate {
+  public static final class Gate {
     private static final long TIMEOUT_SECONDS = 30;
 
     private final CountDownLatch entered = new CountDownLatch(1);
@@ -153,19 +244,19 @@ final class InMemoryMounter implements Mounter {
     private volatile RuntimeException failure;
 
     /** Waits until a mount is held here. */
-    void awaitEntered() throws InterruptedException {
+    public void awaitEntered() throws InterruptedException {
       if (!entered.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         throw new AssertionError("no mount reached the gate");
       }
     }
 
     /** Lets the held mount finish. */
-    void open() {
+    public void open() {
       opened.countDown();
     }
 
     /** Lets the held mount fail with the given exception. */
-    void openWithFailure(RuntimeException exception) {
+    public void openWithFailure(RuntimeException exception) {
       failure = exception;
       opened.countDown();
     }

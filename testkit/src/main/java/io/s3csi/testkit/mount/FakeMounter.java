@@ -3,15 +3,20 @@ package io.s3csi.testkit.mount;
 import io.s3csi.core.error.DriverException;
 import io.s3csi.core.fuse.FuseCommand;
 import io.s3csi.core.fuse.MountSpec;
+import io.s3csi.core.mount.FileSystemUsage;
+import io.s3csi.core.mount.ManagedTarget;
 import io.s3csi.core.mount.MountState;
 import io.s3csi.core.mount.Mounter;
+import io.s3csi.core.mount.PrivateDirectories;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +28,11 @@ import java.util.function.Supplier;
  * a gate to hold a mount in flight (to test locks and concurrency).
  *
  * <p>It follows the {@link Mounter} contract: {@link #mount} on a target that is already mounted
- * fails, {@link #unmount} of an unmounted target succeeds. It touches no file system.
+ * fails, {@link #unmount} of an unmounted target succeeds. Besides the mount table it keeps what a
+ * real mounter keeps per target (private files, a running client), listed by {@link
+ * #managedTargets()}: {@link #kill} ends the client and leaves a dead mount, {@link
+ * #unmountBehindTheBack} removes the mount and leaves the client and files. It touches no file
+ * system.
  *
  * <pre>{@code
  * FakeMounter mounter = new FakeMounter();
@@ -47,6 +56,9 @@ public final class FakeMounter implements Mounter {
   private final Deque<Supplier<? extends RuntimeException>> mountFailures = new ArrayDeque<>();
   private final Deque<Supplier<? extends RuntimeException>> unmountFailures = new ArrayDeque<>();
   private final Map<Path, String> foreign = new ConcurrentHashMap<>();
+  private final Map<String, ManagedTarget> kept = new TreeMap<>();
+  private final Map<Path, FileSystemUsage> usage = new ConcurrentHashMap<>();
+  private volatile Instant now = Instant.EPOCH;
   private volatile CountDownLatch gate;
   private final CountDownLatch[] entered = {new CountDownLatch(1)};
 
@@ -96,6 +108,7 @@ public final class FakeMounter implements Mounter {
     }
     synchronized (this) {
       table.put(spec.target(), new Mount(spec, false));
+      keep(spec.target(), Optional.of(spec.volumeId()), true, now);
     }
   }
 
@@ -128,6 +141,84 @@ public final class FakeMounter implements Mounter {
     }
     table.remove(target);
     foreign.remove(target);
+    kept.remove(PrivateDirectories.keyOf(target));
+  }
+
+  /** Returns the usage set with {@link #reportUsage} while the mount is alive; else empty. */
+  @Override
+  public synchronized Optional<FileSystemUsage> usage(Path target) {
+    record("usage " + target);
+    Mount mount = table.get(target);
+    return mount == null || mount.dead()
+        ? Optional.empty()
+        : Optional.ofNullable(usage.get(target));
+  }
+
+  @Override
+  public synchronized List<ManagedTarget> managedTargets() {
+    record("managed");
+    return List.copyOf(kept.values());
+  }
+
+  @Override
+  public synchronized Optional<ManagedTarget> managedTarget(Path target) {
+    return Optional.ofNullable(kept.get(PrivateDirectories.keyOf(target)));
+  }
+
+  /** Forgets what is kept for the entry's key; refuses a target that is mounted. */
+  @Override
+  public synchronized void forget(ManagedTarget managed) {
+    record("forget " + managed.key());
+    Optional<Path> target = managed.target();
+    if (target.isPresent()
+        && (table.containsKey(target.get()) || foreign.containsKey(target.get()))) {
+      throw DriverException.failedPrecondition(
+          "fake: " + target.get() + " is mounted; unmount it instead");
+    }
+    kept.remove(managed.key());
+  }
+
+  /** Sets what a live mount at the target reports to statfs. */
+  public synchronized FakeMounter reportUsage(Path target, FileSystemUsage reported) {
+    usage.put(target, reported);
+    return this;
+  }
+
+  /** Sets the time that stamps what the fake keeps for targets mounted from now on. */
+  public FakeMounter now(Instant instant) {
+    this.now = instant;
+    return this;
+  }
+
+  /**
+   * Removes the mount at a target as an unmount behind the driver's back does; the client and the
+   * private files stay.
+   *
+   * @param target a mounted target
+   * @param clientRuns whether the client keeps running (most clients exit once unmounted)
+   */
+  public synchronized void unmountBehindTheBack(Path target, boolean clientRuns) {
+    Mount mount = table.remove(target);
+    if (mount == null) {
+      throw new IllegalStateException("nothing mounted at " + target);
+    }
+    ManagedTarget entry = kept.get(PrivateDirectories.keyOf(target));
+    keep(target, Optional.of(mount.spec().volumeId()), clientRuns, entry.since());
+  }
+
+  /** Leaves private files (and maybe a client) with no record of their target, as a crash does. */
+  public synchronized void leaveUnrecorded(String key, boolean clientRuns) {
+    kept.put(key, new ManagedTarget(key, Optional.empty(), Optional.empty(), clientRuns, now));
+  }
+
+  /** Returns the keys the fake keeps private files or a client for. */
+  public synchronized List<String> keptKeys() {
+    return List.copyOf(kept.keySet());
+  }
+
+  private void keep(Path target, Optional<String> volumeId, boolean clientRuns, Instant since) {
+    String key = PrivateDirectories.keyOf(target);
+    kept.put(key, new ManagedTarget(key, Optional.of(target), volumeId, clientRuns, since));
   }
 
   /** Makes the next {@link #mount} throw the supplied exception. Calls queue up. */
@@ -149,6 +240,8 @@ public final class FakeMounter implements Mounter {
       throw new IllegalStateException("nothing mounted at " + target);
     }
     table.put(target, new Mount(mount.spec(), true));
+    ManagedTarget entry = kept.get(PrivateDirectories.keyOf(target));
+    keep(target, entry.volumeId(), false, entry.since());
   }
 
   /** Pretends something s3csi did not mount (of the given type) sits at a target. */

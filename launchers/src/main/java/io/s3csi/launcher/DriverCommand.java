@@ -5,6 +5,7 @@ import io.s3csi.core.fuse.FuseClient;
 import io.s3csi.core.identity.DriverInfo;
 import io.s3csi.core.volume.VolumeContext;
 import io.s3csi.grpc.Endpoint;
+import io.s3csi.launcher.metrics.MetricsAddress;
 import io.s3csi.systemd.SystemdMounter;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -132,10 +133,32 @@ final class DriverCommand implements Callable<Integer> {
       description = "The CSI driver name (default: ${DEFAULT-VALUE}).")
   String driverName;
 
+  @Option(
+      names = "--metrics-address",
+      paramLabel = "HOST:PORT",
+      description =
+          "Where to serve /metrics (Prometheus), /healthz and /readyz, such as :8080 for every"
+              + " interface (default: not served).")
+  String metricsAddress;
+
+  @Option(
+      names = "--log-format",
+      defaultValue = "text",
+      paramLabel = "text|json",
+      description = "One line per record, as text or as a JSON object (default: ${DEFAULT-VALUE}).")
+  String logFormat;
+
+  @Option(
+      names = "--log-level",
+      defaultValue = "info",
+      paramLabel = "error|warn|info|debug|trace",
+      description = "The least severe records logged (default: ${DEFAULT-VALUE}).")
+  String logLevel;
+
   @Override
   public Integer call() throws Exception {
     DriverConfig config = config();
-    Logging.configure(java.util.logging.Level.INFO);
+    Logging.configure(config.logLevel(), config.logFormat());
     try (ShutdownSignals signals = ShutdownSignals.install();
         Driver driver = start(config)) {
       LOG.log(
@@ -181,7 +204,10 @@ final class DriverCommand implements Callable<Integer> {
           s3PathStyle,
           path("--state-dir", stateDir),
           maxVolumesPerNode,
-          driverName);
+          driverName,
+          MetricsAddress.parse("--metrics-address", metricsAddress),
+          LogFormat.parse("--log-format", logFormat),
+          LogLevel.parse("--log-level", logLevel));
     } catch (IllegalArgumentException | DriverException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -5,6 +5,7 @@ import io.s3csi.core.identity.DriverInfo;
 import io.s3csi.core.node.NodeConfig;
 import io.s3csi.core.provisioning.ControllerConfig;
 import io.s3csi.grpc.Endpoint;
+import io.s3csi.launcher.metrics.MetricsAddress;
 import io.s3csi.systemd.SystemdMounter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -44,6 +45,10 @@ import java.util.Optional;
  * @param maxVolumesPerNode the most volumes kubelet may publish on this node, 0 for no limit
  *     ({@code --max-volumes-per-node})
  * @param driverName the CSI driver name ({@code --driver-name})
+ * @param metricsAddress where {@code /metrics}, {@code /healthz} and {@code /readyz} are served;
+ *     empty for not at all ({@code --metrics-address})
+ * @param logFormat how log records are written ({@code --log-format})
+ * @param logLevel the least severe records logged ({@code --log-level})
  */
 public record DriverConfig(
     Endpoint endpoint,
@@ -58,7 +63,10 @@ public record DriverConfig(
     boolean s3PathStyle,
     Path stateDir,
     long maxVolumesPerNode,
-    String driverName) {
+    String driverName,
+    Optional<MetricsAddress> metricsAddress,
+    LogFormat logFormat,
+    LogLevel logLevel) {
 
   /** The directory under {@link #stateDir()} that holds each mount's private files. */
   public static final String MOUNTS_DIRECTORY = "mounts";
@@ -86,6 +94,9 @@ public record DriverConfig(
       throw new IllegalArgumentException(
           "--max-volumes-per-node: must be 0 (no limit) or more, got " + maxVolumesPerNode);
     }
+    Objects.requireNonNull(metricsAddress, "metricsAddress");
+    Objects.requireNonNull(logFormat, "logFormat");
+    Objects.requireNonNull(logLevel, "logLevel");
     Objects.requireNonNull(driverName, "driverName");
     try {
       new DriverInfo(driverName, "check", Map.of());

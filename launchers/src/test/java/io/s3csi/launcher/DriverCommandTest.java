@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.s3csi.core.fuse.FuseClient;
 import io.s3csi.core.identity.DriverInfo;
+import io.s3csi.launcher.metrics.MetricsAddress;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -49,7 +50,13 @@ class DriverCommandTest {
             "--max-volumes-per-node",
             "40",
             "--driver-name",
-            "s3.example.com");
+            "s3.example.com",
+            "--metrics-address",
+            ":8080",
+            "--log-format",
+            "JSON",
+            "--log-level",
+            "debug");
 
     assertThat(config.endpoint().socketPath()).isEqualTo(Path.of("/csi/csi.sock"));
     assertThat(config.nodeId()).isEqualTo("worker-7");
@@ -64,6 +71,9 @@ class DriverCommandTest {
     assertThat(config.mountsDir()).isEqualTo(Path.of("/srv/s3csi/mounts"));
     assertThat(config.maxVolumesPerNode()).isEqualTo(40);
     assertThat(config.driverName()).isEqualTo("s3.example.com");
+    assertThat(config.metricsAddress()).contains(new MetricsAddress("", 8080));
+    assertThat(config.logFormat()).isEqualTo(LogFormat.JSON);
+    assertThat(config.logLevel()).isEqualTo(LogLevel.DEBUG);
   }
 
   @Test
@@ -81,6 +91,9 @@ class DriverCommandTest {
     assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/s3csi"));
     assertThat(config.maxVolumesPerNode()).isZero();
     assertThat(config.driverName()).isEqualTo(DriverInfo.DEFAULT_NAME);
+    assertThat(config.metricsAddress()).isEmpty();
+    assertThat(config.logFormat()).isEqualTo(LogFormat.TEXT);
+    assertThat(config.logLevel()).isEqualTo(LogLevel.INFO);
   }
 
   @Test
@@ -147,6 +160,16 @@ class DriverCommandTest {
             with("--max-volumes-per-node", "many"),
             "Invalid value for option '--max-volumes-per-node'"),
         Arguments.of(with("--driver-name", "S3_Driver"), "--driver-name: must be a lowercase"),
+        Arguments.of(
+            with("--metrics-address", "8080"), "--metrics-address: must be HOST:PORT, :PORT"),
+        Arguments.of(
+            with("--metrics-address", ":70000"), "--metrics-address: the port must be 0 to 65535"),
+        Arguments.of(
+            with("--log-format", "xml"),
+            "--log-format: unknown log format 'xml'; supported: text, json"),
+        Arguments.of(
+            with("--log-level", "verbose"),
+            "--log-level: unknown log level 'verbose'; supported: error, warn, info, debug, trace"),
         Arguments.of(with("--no-such-flag"), "Unknown option: '--no-such-flag'"));
   }
 

@@ -28,3 +28,12 @@
       optional: true
 {{- end }}
 {{- end -}}
+
+{{/* The driver's metrics address and log flags, shared by the node and controller plugins. */}}
+{{- define "s3csi.observabilityArgs" -}}
+{{- if .Values.metrics.port }}
+- --metrics-address=:{{ .Values.metrics.port }}
+{{- end }}
+- --log-format={{ .Values.logging.format }}
+- --log-level={{ .Values.logging.level }}
+{{- end -}}

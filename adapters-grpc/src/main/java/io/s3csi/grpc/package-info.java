@@ -7,6 +7,9 @@
  *   <li>{@link io.s3csi.grpc.CsiServer} serves a set of CSI services on that socket (mode 0660,
  *       stale sockets replaced, graceful drain on shutdown).
  *   <li>{@link io.s3csi.grpc.LoggingInterceptor} logs each call once, with secrets redacted.
+ *   <li>{@link io.s3csi.grpc.CallContextInterceptor} makes each call's volume id, target path and
+ *       pod UID the {@link io.s3csi.grpc.CallContext} of the thread that handles it, for log
+ *       fields.
  *   <li>{@link io.s3csi.grpc.CsiClient} calls a driver over its socket, for probes and tests.
  * </ul>
  *

@@ -190,6 +190,17 @@ final class DbusSystemd implements Systemd {
   }
 
   @Override
+  public String version() {
+    return call(
+        "read its version",
+        true,
+        s ->
+            String.valueOf(
+                s.properties(SystemdManager.OBJECT_PATH)
+                    .<Object>Get(SystemdManager.MANAGER_INTERFACE, "Version")));
+  }
+
+  @Override
   public synchronized void close() {
     closed = true;
     drop(session);

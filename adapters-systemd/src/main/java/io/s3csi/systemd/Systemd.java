@@ -50,6 +50,14 @@ interface Systemd extends AutoCloseable {
    */
   List<String> units(String glob);
 
+  /**
+   * Returns systemd's version (the manager's {@code Version} property): the cheapest call that
+   * proves systemd answers.
+   *
+   * @return the version, such as {@code 252.30-1~deb12u2}
+   */
+  String version();
+
   /** Describes where systemd is reached, for messages: {@code /run/systemd/private}. */
   String address();
 

@@ -23,6 +23,9 @@ interface SystemdManager extends DBusInterface {
   /** The bus name of systemd on the system bus. */
   String BUS_NAME = "org.freedesktop.systemd1";
 
+  /** The D-Bus interface of the manager object, for its properties. */
+  String MANAGER_INTERFACE = "org.freedesktop.systemd1.Manager";
+
   /** The D-Bus interface of every unit object. */
   String UNIT_INTERFACE = "org.freedesktop.systemd1.Unit";
 

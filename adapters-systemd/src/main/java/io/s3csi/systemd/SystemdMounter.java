@@ -5,6 +5,7 @@ import io.s3csi.core.error.DriverException;
 import io.s3csi.core.fuse.FuseCommand;
 import io.s3csi.core.fuse.MountSpec;
 import io.s3csi.core.fuse.PrivateFile;
+import io.s3csi.core.identity.ReadinessCheck;
 import io.s3csi.core.mount.FileSystemUsage;
 import io.s3csi.core.mount.ManagedTarget;
 import io.s3csi.core.mount.MountEntry;
@@ -431,6 +432,19 @@ public final class SystemdMounter implements Mounter, AutoCloseable {
       }
     }
     return mounts;
+  }
+
+  /**
+   * Returns a readiness check for the CSI Probe: whether systemd answers on this mounter's D-Bus
+   * connection (a read of the manager's {@code Version} property) within {@code timeout}. The
+   * reason it gives names the socket, as the mounter's own errors do.
+   *
+   * @param timeout how long a check waits for systemd's answer
+   * @return the check
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public ReadinessCheck readinessCheck(Duration timeout) {
+    return new SystemdReadinessCheck(systemd, timeout);
   }
 
   /** Closes the D-Bus connection; the mounts and their units stay. Idempotent. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +21,7 @@ final class FakeSystemd implements Systemd {
   private volatile Consumer<TransientService> onStart = service -> {};
   private volatile DriverException failure;
   private volatile boolean closed;
+  private volatile Supplier<String> version = () -> "252 (fake)";
 
   /** Runs an action after each start, such as mounting the target. */
   FakeSystemd onStart(Consumer<TransientService> action) {
@@ -30,6 +32,12 @@ final class FakeSystemd implements Systemd {
   /** Makes every call fail with the exception, as an unreachable systemd does; null to heal. */
   FakeSystemd failWith(DriverException failure) {
     this.failure = failure;
+    return this;
+  }
+
+  /** Answers {@link #version()} with the supplier, which may block or throw. */
+  FakeSystemd answerVersionWith(Supplier<String> answer) {
+    this.version = answer;
     return this;
   }
 
@@ -97,6 +105,12 @@ final class FakeSystemd implements Systemd {
     Pattern pattern =
         Pattern.compile(glob.replace(".", "\\.").replace("?", ".").replace("*", ".*"));
     return units.keySet().stream().filter(n -> pattern.matcher(n).matches()).sorted().toList();
+  }
+
+  @Override
+  public String version() {
+    record("version");
+    return version.get();
   }
 
   @Override

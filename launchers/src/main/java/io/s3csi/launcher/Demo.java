@@ -77,7 +77,7 @@ final class Demo {
       detail("it keeps objects as plain files under " + dataDir);
       detail(created ? "created bucket \"" + BUCKET + "\"" : "bucket \"" + BUCKET + "\" is there");
       checkpoint(signals);
-      try (Driver driver = Driver.start(driverConfig(work, client));
+      try (Driver driver = Driver.start(driverConfig(work, client, s3));
           CsiClient csi = CsiClient.connect(driver.endpoint())) {
         step("Started the s3csi driver (Identity, Node, Controller) on " + driver.endpoint());
         identify(csi);
@@ -94,8 +94,11 @@ final class Demo {
     detail("stopped the S3 server; the objects stay in " + dataDir);
   }
 
-  /** The driver as a single-node cluster would run it, all of its files under {@code work}. */
-  private static DriverConfig driverConfig(Path work, FuseClient client) {
+  /**
+   * The driver as a single-node cluster would run it, all of its files under {@code work}, with the
+   * demo's S3 server as its default endpoint (which the controller's readiness check asks).
+   */
+  private static DriverConfig driverConfig(Path work, FuseClient client, EmbeddedS3Server s3) {
     return DriverConfig.fromFlags(
         "--endpoint",
         "unix://" + work.resolve("csi.sock"),
@@ -110,7 +113,12 @@ final class Demo {
         "--kubelet-dir",
         work.resolve("kubelet").toString(),
         "--state-dir",
-        work.resolve("state").toString());
+        work.resolve("state").toString(),
+        "--s3-endpoint-url",
+        s3.endpoint().toString(),
+        "--s3-region",
+        DemoVolume.REGION,
+        "--s3-path-style");
   }
 
   /** Publishes, shows the file both ways, waits if asked, and always unpublishes. */

@@ -9,8 +9,8 @@ import io.s3csi.core.credentials.RoutingCredentialProvider;
 import io.s3csi.core.credentials.SecretCredentialProvider;
 import io.s3csi.core.error.DriverException;
 import io.s3csi.core.health.MountSweeper;
-import io.s3csi.core.health.SweepListener;
 import io.s3csi.core.identity.IdentityService;
+import io.s3csi.core.identity.ReadinessCheck;
 import io.s3csi.core.mount.Mounter;
 import io.s3csi.core.mount.PrivateDirectories;
 import io.s3csi.core.node.NodeObserver;
@@ -18,6 +18,7 @@ import io.s3csi.core.node.NodeService;
 import io.s3csi.core.node.VolumeLocks;
 import io.s3csi.core.provisioning.ControllerService;
 import io.s3csi.core.volume.AuthenticationSource;
+import io.s3csi.grpc.CallContextInterceptor;
 import io.s3csi.grpc.ControllerGrpcService;
 import io.s3csi.grpc.CsiServer;
 import io.s3csi.grpc.Endpoint;
@@ -25,13 +26,19 @@ import io.s3csi.grpc.IdentityGrpcService;
 import io.s3csi.grpc.LoggingInterceptor;
 import io.s3csi.grpc.NodeGrpcService;
 import io.s3csi.k8s.StartupTaintRemover;
+import io.s3csi.launcher.metrics.DriverMetrics;
+import io.s3csi.launcher.metrics.MetricsAddress;
+import io.s3csi.launcher.metrics.MetricsServer;
+import io.s3csi.launcher.metrics.SweepMetrics;
 import io.s3csi.s3.S3BucketProvisioner;
+import io.s3csi.s3.S3ReadinessCheck;
 import io.s3csi.systemd.ManagedMount;
 import io.s3csi.systemd.ProcessMounter;
 import io.s3csi.systemd.SystemdMounter;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -74,19 +81,28 @@ public final class Driver implements AutoCloseable {
 
   private static final Logger LOG = System.getLogger(Driver.class.getName());
 
+  /** How long a readiness check (systemd, S3) may take; the CSI Probe runs them all. */
+  static final Duration READINESS_TIMEOUT = Duration.ofSeconds(3);
+
   private final DriverConfig config;
   private final CsiServer server;
   private final Deque<AutoCloseable> owned;
   private final CompletableFuture<Optional<StartupTaintRemover.Outcome>> startupTaint;
+  private final DriverMetrics metrics;
+  private final Optional<MetricsServer> http;
 
   private Driver(
       DriverConfig config,
       CsiServer server,
       Deque<AutoCloseable> owned,
+      DriverMetrics metrics,
+      Optional<MetricsServer> http,
       CompletableFuture<Optional<StartupTaintRemover.Outcome>> startupTaint) {
     this.config = config;
     this.server = server;
     this.owned = owned;
+    this.metrics = metrics;
+    this.http = http;
     this.startupTaint = startupTaint;
   }
 
@@ -102,16 +118,33 @@ public final class Driver implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     Deque<AutoCloseable> owned = new ArrayDeque<>();
     try {
+      DriverMetrics metrics = new DriverMetrics(VersionProvider.version());
+      List<ReadinessCheck> checks = new ArrayList<>();
       Optional<Cluster> cluster = cluster(config, owned);
-      List<BindableService> services = services(config, cluster, owned);
+      List<BindableService> services =
+          new ArrayList<>(services(config, cluster, metrics, checks, owned));
+      IdentityService identity =
+          new IdentityService(
+              config.driverInfo(VersionProvider.version()),
+              config.mode().servesController(),
+              checks);
+      services.add(0, new IdentityGrpcService(identity));
+      Optional<MetricsServer> http = Optional.empty();
+      if (config.metricsAddress().isPresent()) {
+        http = Optional.of(own(owned, metricsServer(config, metrics, identity)));
+      }
       CsiServer server =
-          CsiServer.start(config.endpoint(), services, List.of(new LoggingInterceptor()));
+          CsiServer.start(
+              config.endpoint(),
+              services,
+              List.of(
+                  new CallContextInterceptor(), metrics.interceptor(), new LoggingInterceptor()));
       // only now that kubelet can reach the socket may workloads land on the node
       CompletableFuture<Optional<StartupTaintRemover.Outcome>> taint =
           cluster
               .map(c -> c.removeStartupTaint(config.nodeId()))
               .orElse(CompletableFuture.completedFuture(Optional.empty()));
-      return new Driver(config, server, owned, taint);
+      return new Driver(config, server, owned, metrics, http, taint);
     } catch (IOException | RuntimeException e) {
       closeAll(owned);
       throw e;
@@ -126,19 +159,35 @@ public final class Driver implements AutoCloseable {
     return Optional.of(own(owned, Cluster.connect(config.kubernetes())));
   }
 
+  private static MetricsServer metricsServer(
+      DriverConfig config, DriverMetrics metrics, IdentityService identity) {
+    MetricsAddress address = config.metricsAddress().orElseThrow();
+    try {
+      return MetricsServer.start(address, metrics.registry(), identity::probe);
+    } catch (IOException e) {
+      throw new ConfigurationException(
+          "--metrics-address: cannot listen on " + address + ": " + S3csi.describe(e));
+    }
+  }
+
+  /**
+   * The node and controller services of the mode, with the readiness checks of what they depend on:
+   * systemd for the systemd mounter, the default S3 endpoint for the controller.
+   */
   private static List<BindableService> services(
-      DriverConfig config, Optional<Cluster> cluster, Deque<AutoCloseable> owned) {
+      DriverConfig config,
+      Optional<Cluster> cluster,
+      DriverMetrics metrics,
+      List<ReadinessCheck> checks,
+      Deque<AutoCloseable> owned) {
     VolumeLocks locks = new VolumeLocks();
     CredentialProvider driverIdentity = new EnvironmentCredentialProvider(System.getenv());
     List<BindableService> services = new ArrayList<>();
-    services.add(
-        new IdentityGrpcService(
-            new IdentityService(
-                config.driverInfo(VersionProvider.version()),
-                config.mode().servesController(),
-                List.of())));
     if (config.mode().servesNode()) {
       Mounter mounter = own(owned, mounter(config));
+      if (mounter instanceof SystemdMounter systemd) {
+        checks.add(systemd.readinessCheck(READINESS_TIMEOUT));
+      }
       CredentialProvider credentials =
           new RoutingCredentialProvider(
               Map.of(
@@ -150,24 +199,36 @@ public final class Driver implements AutoCloseable {
                   cluster
                       .map(c -> c.podIdentity(config.s3Region()))
                       .orElse(Driver::podIdentityOff)));
-      NodeObserver observer =
+      NodeObserver events =
           cluster
               .map(c -> c.events(config.driverName(), config.nodeId()))
               .orElse(NodeObserver.NONE);
       services.add(
           new NodeGrpcService(
-              new NodeService(config.nodeConfig(), mounter, credentials, locks, observer),
+              new NodeService(
+                  config.nodeConfig(),
+                  mounter,
+                  credentials,
+                  locks,
+                  NodeObserver.all(List.of(metrics.nodeObserver(), events))),
               cluster.map(c -> c.topology(config.nodeId())).orElse(Map::of)));
       if (!config.sweepInterval().isZero()) {
         scheduleSweep(
             owned,
             new MountSweeper(
-                mounter, locks, SweepListener.NONE, Clock.systemUTC(), MountSweeper.DEFAULT_GRACE),
+                mounter,
+                locks,
+                new SweepMetrics(metrics),
+                Clock.systemUTC(),
+                MountSweeper.DEFAULT_GRACE),
             config.sweepInterval());
       }
     }
     if (config.mode().servesController()) {
       S3BucketProvisioner provisioner = own(owned, new S3BucketProvisioner());
+      checks.add(
+          S3ReadinessCheck.forEndpoint(
+              config.s3EndpointUrl(), config.s3Region(), READINESS_TIMEOUT));
       services.add(
           new ControllerGrpcService(
               new ControllerService(
@@ -268,6 +329,22 @@ public final class Driver implements AutoCloseable {
   /** Returns the socket the driver serves on. */
   public Endpoint endpoint() {
     return server.endpoint();
+  }
+
+  /**
+   * Returns the driver's metrics, for the parts of the driver that report to them (such as a
+   * periodic sweep). They are kept whether or not {@code --metrics-address} serves them.
+   */
+  public DriverMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Returns where {@code /metrics}, {@code /healthz} and {@code /readyz} are served, with the port
+   * the system chose for port 0; empty without {@code --metrics-address}.
+   */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return http.map(MetricsServer::address);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.s3csi.core.volume.VolumeContext;
 import io.s3csi.grpc.Endpoint;
 import io.s3csi.k8s.PodIdentityCredentialProvider;
 import io.s3csi.k8s.StartupTaintRemover;
+import io.s3csi.launcher.metrics.MetricsAddress;
 import io.s3csi.systemd.SystemdMounter;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -208,10 +209,32 @@ final class DriverCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   String sweepInterval;
 
+  @Option(
+      names = "--metrics-address",
+      paramLabel = "HOST:PORT",
+      description =
+          "Where to serve /metrics (Prometheus), /healthz and /readyz, such as :8080 for every"
+              + " interface (default: not served).")
+  String metricsAddress;
+
+  @Option(
+      names = "--log-format",
+      defaultValue = "text",
+      paramLabel = "text|json",
+      description = "One line per record, as text or as a JSON object (default: ${DEFAULT-VALUE}).")
+  String logFormat;
+
+  @Option(
+      names = "--log-level",
+      defaultValue = "info",
+      paramLabel = "error|warn|info|debug|trace",
+      description = "The least severe records logged (default: ${DEFAULT-VALUE}).")
+  String logLevel;
+
   @Override
   public Integer call() throws Exception {
     DriverConfig config = config();
-    Logging.configure(java.util.logging.Level.INFO);
+    Logging.configure(config.logLevel(), config.logFormat());
     try (ShutdownSignals signals = ShutdownSignals.install();
         Driver driver = start(config)) {
       LOG.log(
@@ -259,7 +282,10 @@ final class DriverCommand implements Callable<Integer> {
           maxVolumesPerNode,
           driverName,
           kubernetesSettings(),
-          DriverConfig.duration("--sweep-interval", sweepInterval));
+          DriverConfig.duration("--sweep-interval", sweepInterval),
+          MetricsAddress.parse("--metrics-address", metricsAddress),
+          LogFormat.parse("--log-format", logFormat),
+          LogLevel.parse("--log-level", logLevel));
     } catch (IllegalArgumentException | DriverException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -5,6 +5,7 @@ import io.s3csi.core.identity.DriverInfo;
 import io.s3csi.core.node.NodeConfig;
 import io.s3csi.core.provisioning.ControllerConfig;
 import io.s3csi.grpc.Endpoint;
+import io.s3csi.launcher.metrics.MetricsAddress;
 import io.s3csi.systemd.SystemdMounter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -53,6 +54,10 @@ import java.util.regex.Pattern;
  *     of {@link KubernetesSettings})
  * @param sweepInterval how often the node plugin sweeps its mounts for dead clients and leftovers;
  *     zero turns the sweep off ({@code --sweep-interval})
+ * @param metricsAddress where {@code /metrics}, {@code /healthz} and {@code /readyz} are served;
+ *     empty for not at all ({@code --metrics-address})
+ * @param logFormat how log records are written ({@code --log-format})
+ * @param logLevel the least severe records logged ({@code --log-level})
  */
 public record DriverConfig(
     Endpoint endpoint,
@@ -69,7 +74,10 @@ public record DriverConfig(
     long maxVolumesPerNode,
     String driverName,
     KubernetesSettings kubernetes,
-    Duration sweepInterval) {
+    Duration sweepInterval,
+    Optional<MetricsAddress> metricsAddress,
+    LogFormat logFormat,
+    LogLevel logLevel) {
 
   /** The default of {@code --sweep-interval}. */
   public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(60);
@@ -107,6 +115,9 @@ public record DriverConfig(
       throw new IllegalArgumentException(
           "--sweep-interval: must be 0 (off) or a positive duration, got " + sweepInterval);
     }
+    Objects.requireNonNull(metricsAddress, "metricsAddress");
+    Objects.requireNonNull(logFormat, "logFormat");
+    Objects.requireNonNull(logLevel, "logLevel");
     Objects.requireNonNull(driverName, "driverName");
     Objects.requireNonNull(kubernetes, "kubernetes");
     try {

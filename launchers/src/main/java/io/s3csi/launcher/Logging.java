@@ -1,7 +1,11 @@
 package io.s3csi.launcher;
 
+import io.s3csi.grpc.CallContext;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -10,8 +14,10 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Routes the process's logging (s3csi's {@link System.Logger}s, and S3Proxy's and Jetty's slf4j
- * through slf4j-jdk14) to standard error, one line per record. A {@code
+ * Routes the process's logging (s3csi's {@link System.Logger}s, gRPC's and Netty's
+ * java.util.logging, and the AWS SDK's, S3Proxy's and dbus-java's slf4j through slf4j-jdk14) to
+ * standard error, one record per line, as text or JSON. Records written while a CSI call is handled
+ * carry the call's {@link CallContext} fields: volume id, target path and pod UID. A {@code
  * -Djava.util.logging.config.file} given in {@code JAVA_OPTS} wins over this.
  */
 final class Logging {
@@ -22,11 +28,33 @@ final class Logging {
   private Logging() {}
 
   /**
-   * Sends records of {@code level} and above to standard error.
+   * Sends records of {@code level} and above to standard error as text.
    *
    * @param level the threshold of the root logger
    */
   static synchronized void configure(Level level) {
+    configure(level, new OneLine());
+  }
+
+  /**
+   * Sends records of {@code level} and above to standard error in {@code format}.
+   *
+   * @param level the threshold ({@code --log-level})
+   * @param format text or JSON ({@code --log-format})
+   */
+  static synchronized void configure(LogLevel level, LogFormat format) {
+    configure(level.julLevel(), formatter(format));
+  }
+
+  /** Returns the formatter of a format. */
+  static Formatter formatter(LogFormat format) {
+    return switch (format) {
+      case TEXT -> new OneLine();
+      case JSON -> new JsonLineFormatter();
+    };
+  }
+
+  private static void configure(Level level, Formatter formatter) {
     if (System.getProperty("java.util.logging.config.file") != null
         || System.getProperty("java.util.logging.config.class") != null) {
       return;
@@ -37,7 +65,12 @@ final class Logging {
     }
     ConsoleHandler console = new ConsoleHandler();
     console.setLevel(Level.ALL);
-    console.setFormatter(new OneLine());
+    console.setFormatter(formatter);
+    try {
+      console.setEncoding(StandardCharsets.UTF_8.name());
+    } catch (UnsupportedEncodingException e) {
+      throw new IllegalStateException("UTF-8 is always supported", e);
+    }
     root.addHandler(console);
     root.setLevel(level);
     // Netty warns on every unix-socket channel that SO_KEEPALIVE, which gRPC sets for TCP, does
@@ -45,7 +78,11 @@ final class Logging {
     NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
   }
 
-  /** {@code <instant> <LEVEL> <logger>: <message>}, then the stack trace of a thrown, if any. */
+  /**
+   * {@code <instant> <LEVEL> <logger>: <message>}, then the call's fields in brackets ({@code
+   * [volume_id=... target_path=... pod_uid=...]}) when the record was written while a CSI call was
+   * handled, then the stack trace of a thrown, if any.
+   */
   static final class OneLine extends Formatter {
     @Override
     public String format(LogRecord record) {
@@ -53,18 +90,29 @@ final class Logging {
           new StringBuilder()
               .append(record.getInstant())
               .append(' ')
-              .append(record.getLevel().getName())
+              .append(LogLevel.nameOf(record.getLevel()))
               .append(' ')
               .append(record.getLoggerName())
               .append(": ")
-              .append(formatMessage(record))
-              .append(System.lineSeparator());
+              .append(formatMessage(record));
+      Map<String, String> fields = CallContext.fields();
+      if (!fields.isEmpty()) {
+        line.append(" [");
+        fields.forEach((name, value) -> line.append(name).append('=').append(value).append(' '));
+        line.setCharAt(line.length() - 1, ']');
+      }
+      line.append(System.lineSeparator());
       if (record.getThrown() != null) {
-        StringWriter trace = new StringWriter();
-        record.getThrown().printStackTrace(new PrintWriter(trace));
-        line.append(trace);
+        line.append(stackTrace(record.getThrown()));
       }
       return line.toString();
     }
+  }
+
+  /** A throwable's stack trace, as {@link Throwable#printStackTrace()} prints it. */
+  static String stackTrace(Throwable thrown) {
+    StringWriter trace = new StringWriter();
+    thrown.printStackTrace(new PrintWriter(trace));
+    return trace.toString();
   }
 }

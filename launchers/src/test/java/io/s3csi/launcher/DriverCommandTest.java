@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.s3csi.core.fuse.FuseClient;
 import io.s3csi.core.identity.DriverInfo;
+import io.s3csi.launcher.metrics.MetricsAddress;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -52,7 +53,13 @@ class DriverCommandTest {
             "--driver-name",
             "s3.example.com",
             "--sweep-interval",
-            "5m");
+            "5m",
+            "--metrics-address",
+            ":8080",
+            "--log-format",
+            "JSON",
+            "--log-level",
+            "debug");
 
     assertThat(config.endpoint().socketPath()).isEqualTo(Path.of("/csi/csi.sock"));
     assertThat(config.nodeId()).isEqualTo("worker-7");
@@ -68,6 +75,9 @@ class DriverCommandTest {
     assertThat(config.maxVolumesPerNode()).isEqualTo(40);
     assertThat(config.driverName()).isEqualTo("s3.example.com");
     assertThat(config.sweepInterval()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.metricsAddress()).contains(new MetricsAddress("", 8080));
+    assertThat(config.logFormat()).isEqualTo(LogFormat.JSON);
+    assertThat(config.logLevel()).isEqualTo(LogLevel.DEBUG);
   }
 
   @ParameterizedTest
@@ -106,6 +116,9 @@ class DriverCommandTest {
     assertThat(config.maxVolumesPerNode()).isZero();
     assertThat(config.driverName()).isEqualTo(DriverInfo.DEFAULT_NAME);
     assertThat(config.sweepInterval()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.metricsAddress()).isEmpty();
+    assertThat(config.logFormat()).isEqualTo(LogFormat.TEXT);
+    assertThat(config.logLevel()).isEqualTo(LogLevel.INFO);
   }
 
   @Test
@@ -266,6 +279,16 @@ class DriverCommandTest {
         Arguments.of(with("--sweep-interval", "-5s"), "--sweep-interval: must be a duration"),
         Arguments.of(with("--sweep-interval", "PT-5S"), "--sweep-interval: must be 0 (off)"),
         Arguments.of(with("--sweep-interval", "10"), "--sweep-interval: must be a duration"),
+        Arguments.of(
+            with("--metrics-address", "8080"), "--metrics-address: must be HOST:PORT, :PORT"),
+        Arguments.of(
+            with("--metrics-address", ":70000"), "--metrics-address: the port must be 0 to 65535"),
+        Arguments.of(
+            with("--log-format", "xml"),
+            "--log-format: unknown log format 'xml'; supported: text, json"),
+        Arguments.of(
+            with("--log-level", "verbose"),
+            "--log-level: unknown log level 'verbose'; supported: error, warn, info, debug, trace"),
         Arguments.of(with("--no-such-flag"), "Unknown option: '--no-such-flag'"));
   }
 

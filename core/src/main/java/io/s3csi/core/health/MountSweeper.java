@@ -16,8 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Looks at everything the mounter keeps for targets, finds what is wrong, cleans what is safe to
@@ -109,6 +111,7 @@ public final class MountSweeper implements Runnable {
             Duration.between(started, clock.instant()),
             tally.checked,
             tally.healthy,
+            tally.healthyByFsType,
             tally.skipped,
             tally.findings,
             failure);
@@ -164,8 +167,9 @@ public final class MountSweeper implements Runnable {
         return; // unpublished meanwhile
       }
       MountState state = mounter.state(target);
-      if (state instanceof MountState.Mounted) {
+      if (state instanceof MountState.Mounted mounted) {
         tally.healthy++;
+        tally.healthyByFsType.merge(mounted.fsType(), 1, Integer::sum);
       } else if (state instanceof MountState.Corrupted corrupted) {
         tally.add(finding(Kind.DEAD_MOUNT, current.get(), Action.REPORTED, corrupted.reason()));
       } else if (young(current.get(), now)) {
@@ -221,6 +225,7 @@ public final class MountSweeper implements Runnable {
   private static final class Tally {
     int checked;
     int healthy;
+    final Map<String, Integer> healthyByFsType = new TreeMap<>();
     int skipped;
     final List<SweepFinding> findings = new ArrayList<>();
 

@@ -3,6 +3,7 @@ package io.s3csi.core.health;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,6 +14,8 @@ import java.util.Optional;
  * @param took how long it took
  * @param checked how many managed targets it looked at
  * @param healthy how many of those serve their mount
+ * @param healthyByFsType the healthy mounts by their file system type in the mount table, such as
+ *     {@code fuse.s3fs} or {@code fuse.rclone}
  * @param skipped how many it left alone this time: busy with a publish or unpublish, or younger
  *     than the grace period
  * @param findings what it found wrong, in the order found
@@ -24,6 +27,7 @@ public record SweepReport(
     Duration took,
     int checked,
     int healthy,
+    Map<String, Integer> healthyByFsType,
     int skipped,
     List<SweepFinding> findings,
     Optional<String> failure) {
@@ -32,6 +36,7 @@ public record SweepReport(
   public SweepReport {
     Objects.requireNonNull(started, "started");
     Objects.requireNonNull(took, "took");
+    healthyByFsType = Map.copyOf(healthyByFsType);
     findings = List.copyOf(findings);
     Objects.requireNonNull(failure, "failure");
   }

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,7 @@ class MountSweeperTest {
 
     assertThat(report.checked()).isEqualTo(2);
     assertThat(report.healthy()).isEqualTo(2);
+    assertThat(report.healthyByFsType()).isEqualTo(Map.of("fuse.s3fs", 2));
     assertThat(report.findings()).isEmpty();
     assertThat(report.failure()).isEmpty();
     assertThat(mounter.mounts()).containsOnlyKeys(TARGET, OTHER);

@@ -43,6 +43,8 @@ public final class Bench {
       System.exit(2);
     }
     String name = args[0].strip();
+    // the embedded S3 server logs every start and stop through java.util.logging
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     Path work = Files.createTempDirectory("s3csi-bench-");
     String started = Instant.now().toString();
     String markdown =
@@ -51,6 +53,16 @@ public final class Bench {
           case "time-to-mount" ->
               new TimeToMount(work, intProperty("bench.reps", 20))
                   .run(listProperty("bench.mounters", "process,systemd"), clients())
+                  .markdown();
+          case "mount-storm" ->
+              new MountStorm(work, intProperty("bench.volumes", 200))
+                  .run(listProperty("bench.mounters", "process").get(0), clients().get(0));
+          case "controller" ->
+              new ControllerBench(work, intProperty("bench.reps", 100)).run().markdown();
+          case "footprint" ->
+              new Footprint(
+                      work, intProperty("bench.startups", 5), intProperty("bench.volumes", 200))
+                  .run(listProperty("bench.mounters", "systemd").get(0), clients().get(0))
                   .markdown();
           default ->
               throw new IllegalArgumentException(

@@ -41,7 +41,8 @@ final class DriverProcess implements AutoCloseable {
 
   /**
    * Starts {@code s3csi driver --endpoint unix://<socket> <flags>} with {@code JAVA_OPTS} set to
-   * {@code javaOptions}, and waits for its first ready Probe.
+   * {@code javaOptions} (words of the form {@code NAME=value} are set as environment variables
+   * instead), and waits for its first ready Probe.
    */
   static DriverProcess start(
       Optional<SystemdNamespace> namespace,
@@ -67,7 +68,19 @@ final class DriverProcess implements AutoCloseable {
             .redirectError(err.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    builder.environment().put("JAVA_OPTS", javaOptions);
+    // NAME=value words are environment variables for the JVM (MALLOC_ARENA_MAX=2), the rest
+    // JVM options
+    List<String> jvm = new ArrayList<>();
+    for (String word : javaOptions.trim().split("\\s+")) {
+      if (word.matches("[A-Z_]+=.*")) {
+        builder
+            .environment()
+            .put(word.substring(0, word.indexOf('=')), word.substring(word.indexOf('=') + 1));
+      } else if (!word.isEmpty()) {
+        jvm.add(word);
+      }
+    }
+    builder.environment().put("JAVA_OPTS", String.join(" ", jvm));
     Endpoint endpoint = new Endpoint(socket);
     long started = System.nanoTime();
     Process process = namespace.isPresent() ? namespace.get().start(builder) : builder.start();

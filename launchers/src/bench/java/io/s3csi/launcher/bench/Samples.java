@@ -39,8 +39,9 @@ final class Samples {
     return ms(median());
   }
 
-  String ms(double percentile) {
-    return ms(percentile(percentile));
+  /** The nearest-rank percentile {@code p} in milliseconds. */
+  String percentileMs(double p) {
+    return ms(percentile(p));
   }
 
   static String ms(long nanos) {

@@ -1,0 +1,155 @@
+package io.s3csi.launcher.bench;
+
+import io.s3csi.grpc.csi.v1.CreateVolumeRequest;
+import io.s3csi.grpc.csi.v1.DeleteVolumeRequest;
+import io.s3csi.testkit.s3.EmbeddedS3Server;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Controller: CreateVolume and DeleteVolume of a bucket-per-volume StorageClass through the driver
+ * (a separate {@code s3csi driver --mode controller} process, over its unix socket) against raw AWS
+ * SDK CreateBucket and DeleteBucket from this JVM, with the driver's HTTP client and settings, on
+ * the same embedded S3 server. Driver and SDK rounds alternate; each side gets warm-up rounds.
+ */
+final class ControllerBench {
+  private static final int WARMUP = 20;
+
+  private final Path work;
+  private final int reps;
+
+  ControllerBench(Path work, int reps) {
+    this.work = work;
+    this.reps = reps;
+  }
+
+  Table run() throws Exception {
+    Path dir = Files.createDirectories(work.resolve("controller"));
+    Samples driverCreate = new Samples();
+    Samples driverDelete = new Samples();
+    Samples sdkCreate = new Samples();
+    Samples sdkDelete = new Samples();
+    try (EmbeddedS3Server s3 = EmbeddedS3Server.builder().start();
+        S3Client sdk = sdk(s3);
+        DriverProcess driver =
+            DriverProcess.start(
+                Optional.empty(),
+                Bench.javaOptions(),
+                dir.resolve("csi.sock"),
+                dir.resolve("logs"),
+                List.of(
+                    "--mode",
+                    "controller",
+                    "--node-id",
+                    "bench-controller",
+                    "--kubelet-dir",
+                    dir.resolve("kubelet").toString(),
+                    "--state-dir",
+                    dir.resolve("state").toString(),
+                    "--s3-endpoint-url",
+                    s3.endpoint().toString(),
+                    "--s3-region",
+                    "us-east-1",
+                    "--s3-path-style"))) {
+      for (int i = 0; i < WARMUP; i++) {
+        driverRound(driver, s3, "warm-" + i, new Samples(), new Samples());
+        sdkRound(sdk, "warm-sdk-" + i, new Samples(), new Samples());
+      }
+      for (int i = 0; i < reps; i++) {
+        driverRound(driver, s3, "pvc-" + i, driverCreate, driverDelete);
+        sdkRound(sdk, "sdk-bucket-" + i, sdkCreate, sdkDelete);
+      }
+    }
+    Table table =
+        new Table(
+            "operation",
+            "runs",
+            "driver median ms",
+            "driver p90 ms",
+            "raw SDK median ms",
+            "raw SDK p90 ms",
+            "ratio median",
+            "ratio p90");
+    row(table, "CreateVolume vs CreateBucket", driverCreate, sdkCreate);
+    row(table, "DeleteVolume vs DeleteBucket", driverDelete, sdkDelete);
+    return table;
+  }
+
+  private void row(Table table, String operation, Samples driver, Samples sdk) {
+    table.row(
+        operation,
+        reps,
+        driver.medianMs(),
+        driver.percentileMs(90),
+        sdk.medianMs(),
+        sdk.percentileMs(90),
+        Samples.ratio(driver.median(), sdk.median()),
+        Samples.ratio(driver.percentile(90), sdk.percentile(90)));
+  }
+
+  private static void driverRound(
+      DriverProcess driver, EmbeddedS3Server s3, String name, Samples create, Samples delete) {
+    Map<String, String> secrets =
+        Map.of("accessKeyId", s3.accessKeyId(), "secretAccessKey", s3.secretAccessKey());
+    long start = System.nanoTime();
+    String volumeId =
+        driver
+            .csi()
+            .controller()
+            .createVolume(
+                CreateVolumeRequest.newBuilder()
+                    .setName(name)
+                    .addVolumeCapabilities(Requests.multiWriter())
+                    .putParameters("provisioningMode", "bucket")
+                    .putParameters("deletePolicy", "delete")
+                    .putParameters("authenticationSource", "secret")
+                    .putAllSecrets(secrets)
+                    .build())
+            .getVolume()
+            .getVolumeId();
+    long created = System.nanoTime();
+    driver
+        .csi()
+        .controller()
+        .deleteVolume(
+            DeleteVolumeRequest.newBuilder().setVolumeId(volumeId).putAllSecrets(secrets).build());
+    long deleted = System.nanoTime();
+    create.add(created - start);
+    delete.add(deleted - created);
+  }
+
+  private static void sdkRound(S3Client sdk, String bucket, Samples create, Samples delete) {
+    long start = System.nanoTime();
+    sdk.createBucket(r -> r.bucket(bucket));
+    long created = System.nanoTime();
+    sdk.deleteBucket(r -> r.bucket(bucket));
+    long deleted = System.nanoTime();
+    create.add(created - start);
+    delete.add(deleted - created);
+  }
+
+  /** An SDK client configured as the driver's S3Clients configures its own. */
+  private static S3Client sdk(EmbeddedS3Server s3) {
+    return S3Client.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(s3.accessKeyId(), s3.secretAccessKey())))
+        .forcePathStyle(true)
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .endpointOverride(s3.endpoint())
+        .build();
+  }
+}

@@ -86,7 +86,27 @@ public final class Bench {
     Files.createDirectories(output);
     Files.writeString(output.resolve(name + ".md"), report, StandardCharsets.UTF_8);
     System.out.println("written to " + output.resolve(name + ".md"));
+    removeIfNothingMounted(work);
     System.exit(0); // the embedded S3 server and gRPC leave non-daemon threads behind
+  }
+
+  /**
+   * Removes the work directory, unless the kernel still lists a mount under it: deleting through a
+   * live FUSE mount would delete objects in S3.
+   */
+  private static void removeIfNothingMounted(Path work) throws IOException {
+    boolean mounted =
+        Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+            .anyMatch(line -> line.contains(" " + work + "/"));
+    if (mounted) {
+      System.out.println("kept " + work + ": something is still mounted under it");
+      return;
+    }
+    try (var paths = Files.walk(work)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
   }
 
   /** The driver's JAVA_OPTS: {@code bench.javaOpts}, or what the image uses. */

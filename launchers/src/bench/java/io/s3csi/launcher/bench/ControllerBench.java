@@ -1,5 +1,6 @@
 package io.s3csi.launcher.bench;
 
+import io.grpc.StatusRuntimeException;
 import io.s3csi.grpc.csi.v1.CreateVolumeRequest;
 import io.s3csi.grpc.csi.v1.DeleteVolumeRequest;
 import io.s3csi.testkit.s3.EmbeddedS3Server;
@@ -44,6 +45,7 @@ final class ControllerBench {
     Samples sdkDelete = new Samples();
     Samples sameCreate = new Samples();
     Samples sameDelete = new Samples();
+    Map<String, Integer> errors = new java.util.TreeMap<>();
     try (EmbeddedS3Server s3 = EmbeddedS3Server.builder().start();
         S3Client sdk = sdk(s3);
         DriverProcess driver =
@@ -72,7 +74,12 @@ final class ControllerBench {
         sameCallsRound(sdk, "warm-same-" + i, new Samples(), new Samples());
       }
       for (int i = 0; i < reps; i++) {
-        driverRound(driver, s3, "pvc-" + i, driverCreate, driverDelete);
+        try {
+          driverRound(driver, s3, "pvc-" + i, driverCreate, driverDelete);
+        } catch (StatusRuntimeException e) {
+          errors.merge(e.getStatus().getCode().name(), 1, Integer::sum);
+          Bench.progress("pvc-%d: %s", i, e.getStatus());
+        }
         sdkRound(sdk, "sdk-bucket-" + i, sdkCreate, sdkDelete);
         sameCallsRound(sdk, "same-bucket-" + i, sameCreate, sameDelete);
       }
@@ -91,6 +98,17 @@ final class ControllerBench {
             "ratio to those");
     row(table, "CreateVolume vs CreateBucket", driverCreate, sdkCreate, sameCreate);
     row(table, "DeleteVolume vs DeleteBucket", driverDelete, sdkDelete, sameDelete);
+    table.row(
+        "failed driver rounds (not in the times)",
+        errors.isEmpty() ? "0" : errors.toString(),
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-");
     return table;
   }
 

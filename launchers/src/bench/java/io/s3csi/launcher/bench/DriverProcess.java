@@ -142,12 +142,17 @@ final class DriverProcess implements AutoCloseable {
 
   /** SIGTERM, then waits for the drain; SIGKILL if it does not end. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     csi.close();
     process.destroy();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
       process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -84,15 +84,20 @@ final class HandMount implements AutoCloseable {
 
   /** Unmounts (lazily, like the driver when busy), stops the client, removes its files. */
   @Override
-  public void close() throws IOException, InterruptedException {
-    new ProcessBuilder("umount", "-l", target.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start()
-        .waitFor(30, TimeUnit.SECONDS);
-    process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  public void close() throws IOException {
+    try {
+      new ProcessBuilder("umount", "-l", target.toString())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor(30, TimeUnit.SECONDS);
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
     privateDirectories.remove(target);
   }

@@ -80,9 +80,7 @@ public final class Bench {
             + machine(started)
             + "\n\n"
             + markdown
-            + "\nDriver JVM options: `"
-            + javaOptions()
-            + "`\n";
+            + (name.equals("jmh") ? "" : "\nDriver JVM options: `" + javaOptions() + "`\n");
     System.out.println();
     System.out.println(report);
     Path output = Path.of(System.getProperty("bench.output", "target/bench"));

@@ -42,7 +42,7 @@ public class ParsingBenchmark {
           "csi.storage.k8s.io/serviceAccount.name", "trainer",
           "csi.storage.k8s.io/ephemeral", "false");
   private final List<String> s3fsOptions =
-      List.of("-o allow_other,uid=1000,gid=2000", "use_cache=/tmp", "stat_cache_expire=60");
+      List.of("-o allow_other,uid=1000,gid=2000,nonempty", "use_sse=kmsid");
   private final List<String> mountS3Options =
       List.of("allow-delete", "uid=1000", "gid=2000", "region=eu-west-1");
   private final Path kubeletRoot = Path.of("/var/lib/kubelet");

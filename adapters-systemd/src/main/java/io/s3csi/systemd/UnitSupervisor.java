@@ -98,12 +98,18 @@ final class UnitSupervisor {
       }
       Optional<MountEntry> entry = kernel.table().at(target);
       if (unit.running() && entry.isPresent() && entry.get().fuse()) {
-        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-        Optional<String> problem =
-            kernel.problem(target, left.compareTo(probeTimeout) < 0 ? left : probeTimeout);
-        // a client that checks its bucket after mounting (s3fs) may give up meanwhile
+        // Two answers in a row, as the process mounter asks: s3fs checks the bucket in its FUSE
+        // init callback, after the mount appeared, and on failure ends its session; a worker
+        // thread that was already waiting may still answer the first probe, but nothing answers
+        // a second one.
+        Optional<String> problem = probe(target, deadline);
         if (problem.isEmpty() && systemd.unit(service.name()).running()) {
-          return;
+          problem = probe(target, deadline);
+          if (problem.isEmpty()
+              && systemd.unit(service.name()).running()
+              && kernel.table().at(target).isPresent()) {
+            return;
+          }
         }
         lastProblem = problem.orElse(lastProblem);
       }
@@ -127,6 +133,11 @@ final class UnitSupervisor {
       }
       LockSupport.parkNanos(POLL_INTERVAL.toNanos());
     }
+  }
+
+  private Optional<String> probe(Path target, long deadline) {
+    Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    return kernel.problem(target, left.compareTo(probeTimeout) < 0 ? left : probeTimeout);
   }
 
   /**

@@ -13,6 +13,7 @@ import io.grpc.Status;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -21,13 +22,29 @@ import java.util.function.LongSupplier;
  * Logs every CSI call once, when it completes: the full method name, the status code and the
  * duration in milliseconds.
  *
- * <p>Completed calls are logged at {@code INFO}, calls that failed on the server's side ({@code
- * UNKNOWN}, {@code INTERNAL}, {@code DATA_LOSS}) at {@code WARNING}. When {@code DEBUG} is enabled
- * the request is logged too, rendered with every secret redacted (see the {@code csi_secret} marker
- * of the CSI specification). Logging goes through {@link System.Logger}, so it lands wherever the
+ * <p>Completed calls are logged at {@code INFO} (successful routine reads such as Probe and
+ * NodeGetVolumeStats at {@code DEBUG}), calls that failed on the server's side ({@code UNKNOWN},
+ * {@code INTERNAL}, {@code DATA_LOSS}) at {@code WARNING}. When {@code DEBUG} is enabled the
+ * request is logged too, rendered with every secret redacted (see the {@code csi_secret} marker of
+ * the CSI specification). Logging goes through {@link System.Logger}, so it lands wherever the
  * launcher routes platform logging.
  */
 public final class LoggingInterceptor implements ServerInterceptor {
+
+  /**
+   * Calls that only read and that sidecars and kubelet repeat every few seconds (the liveness
+   * probe's Probe, kubelet's NodeGetVolumeStats): logged at {@code DEBUG} when they succeed, so
+   * that {@code INFO} shows what changed.
+   */
+  static final Set<String> ROUTINE =
+      Set.of(
+          "csi.v1.Identity/Probe",
+          "csi.v1.Identity/GetPluginInfo",
+          "csi.v1.Identity/GetPluginCapabilities",
+          "csi.v1.Node/NodeGetCapabilities",
+          "csi.v1.Node/NodeGetInfo",
+          "csi.v1.Node/NodeGetVolumeStats",
+          "csi.v1.Controller/ControllerGetCapabilities");
 
   /** Name of the logger this interceptor writes to. */
   public static final String LOGGER_NAME = "io.s3csi.grpc.calls";
@@ -114,7 +131,10 @@ public final class LoggingInterceptor implements ServerInterceptor {
         return;
       }
       long millis = TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - startNanos);
-      Level level = serverFault(status.getCode()) ? Level.WARNING : Level.INFO;
+      Level level =
+          serverFault(status.getCode())
+              ? Level.WARNING
+              : status.isOk() && ROUTINE.contains(method) ? Level.DEBUG : Level.INFO;
       if (logger.isLoggable(level)) {
         StringBuilder line =
             new StringBuilder("method=")

@@ -57,16 +57,43 @@ class LoggingInterceptorTest {
   }
 
   @Test
-  void interceptCall_successfulCall_logsMethodStatusAndDurationOnce() throws Exception {
+  void interceptCall_successfulRoutineCall_logsMethodStatusAndDurationOnceAtDebug()
+      throws Exception {
+    RecordingLogger logger = start(Level.DEBUG);
+
+    IdentityGrpc.newBlockingStub(channel).getPluginInfo(GetPluginInfoRequest.getDefaultInstance());
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> logger.entries.stream().anyMatch(e -> e.message().contains("status=")));
+    assertThat(logger.entries)
+        .filteredOn(e -> e.message().contains("status="))
+        .containsExactly(
+            new Entry(
+                Level.DEBUG,
+                "method=csi.v1.Identity/GetPluginInfo status=OK duration_ms=42",
+                null));
+  }
+
+  @Test
+  void interceptCall_successfulRoutineCallAtInfo_logsNothing() throws Exception {
     RecordingLogger logger = start(Level.INFO);
 
     IdentityGrpc.newBlockingStub(channel).getPluginInfo(GetPluginInfoRequest.getDefaultInstance());
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> !logger.entries.isEmpty());
-    assertThat(logger.entries)
-        .containsExactly(
-            new Entry(
-                Level.INFO, "method=csi.v1.Identity/GetPluginInfo status=OK duration_ms=42", null));
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> true);
+    assertThat(logger.entries).isEmpty();
+  }
+
+  @Test
+  void routine_isOnlyReadsThatRepeat() {
+    assertThat(LoggingInterceptor.ROUTINE)
+        .contains("csi.v1.Identity/Probe", "csi.v1.Node/NodeGetVolumeStats")
+        .doesNotContain(
+            "csi.v1.Node/NodePublishVolume",
+            "csi.v1.Node/NodeUnpublishVolume",
+            "csi.v1.Controller/CreateVolume",
+            "csi.v1.Controller/DeleteVolume");
   }
 
   @Test

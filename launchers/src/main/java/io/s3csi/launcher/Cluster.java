@@ -46,6 +46,7 @@ final class Cluster implements AutoCloseable {
   private final ApiClient client;
   private final CoreV1Api api;
   private final ExecutorService background;
+  private volatile boolean closing;
 
   private Cluster(KubernetesSettings settings, ApiClient client) {
     this.settings = settings;
@@ -168,6 +169,11 @@ final class Cluster implements AutoCloseable {
           try {
             result.complete(Optional.of(remover.removeTaint()));
           } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            if (closing) {
+              LOG.log(Level.DEBUG, "startup taint removal stopped with the driver");
+              return;
+            }
             LOG.log(
                 Level.ERROR,
                 "cannot remove the startup taint {0} from node {1}; pods that need S3 volumes"
@@ -175,7 +181,6 @@ final class Cluster implements AutoCloseable {
                 settings.startupTaint().get(),
                 nodeName,
                 e.getMessage());
-            result.completeExceptionally(e);
           }
         });
     return result;
@@ -192,6 +197,7 @@ final class Cluster implements AutoCloseable {
   /** Lets background work (an event being recorded) end briefly, then releases the client. */
   @Override
   public void close() {
+    closing = true;
     background.shutdown();
     try {
       if (!background.awaitTermination(2, TimeUnit.SECONDS)) {

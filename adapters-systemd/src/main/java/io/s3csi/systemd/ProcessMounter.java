@@ -364,6 +364,7 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
 
   private void awaitServing(MountSpec spec, Path target, ClientProcess client, long deadline) {
     String lastProblem = "the kernel lists no mount at the target";
+    Backoff backoff = new Backoff(POLL_INTERVAL);
     while (true) {
       Optional<MountEntry> entry = kernel.table().at(target);
       if (entry.isPresent() && entry.get().fuse()) {
@@ -405,7 +406,7 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
                 + ") and was stopped; "
                 + client.quoteOutput());
       }
-      client.awaitExit(Duration.ofNanos(Math.min(left, POLL_INTERVAL.toNanos())));
+      client.awaitExit(Duration.ofNanos(Math.min(left, backoff.next().toNanos())));
     }
   }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Watches the units of the systemd mounter through their life: waits for a started unit to serve
  * its mount, stops a unit and waits until it has ended. Polls systemd and the kernel every {@value
- * #POLL_MILLIS} ms.
+ * #POLL_MILLIS} ms, and while waiting for a mount first at shorter intervals ({@link Backoff}).
  */
 final class UnitSupervisor {
   static final long POLL_MILLIS = 50;
@@ -80,6 +80,7 @@ final class UnitSupervisor {
       SecretRedactor redactor,
       long deadline) {
     String lastProblem = "the kernel lists no mount at the target";
+    Backoff backoff = new Backoff(POLL_INTERVAL);
     while (true) {
       UnitState unit = systemd.unit(service.name());
       if (unit.ended()) {
@@ -131,7 +132,7 @@ final class UnitSupervisor {
                 + ") and was stopped; "
                 + ClientLog.quote(service.logFile(), service.program(), redactor));
       }
-      LockSupport.parkNanos(POLL_INTERVAL.toNanos());
+      LockSupport.parkNanos(backoff.next().toNanos());
     }
   }
 

@@ -485,16 +485,7 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
      * @throws IllegalArgumentException if empty or a directory is not absolute
      */
     public Builder searchPath(List<Path> directories) {
-      List<Path> copy = List.copyOf(directories);
-      if (copy.isEmpty()) {
-        throw new IllegalArgumentException("searchPath: must name at least one directory");
-      }
-      for (Path dir : copy) {
-        if (!dir.isAbsolute()) {
-          throw new IllegalArgumentException("searchPath: " + dir + " is not absolute");
-        }
-      }
-      this.searchPath = copy;
+      this.searchPath = ProgramResolver.checkSearchPath(directories);
       return this;
     }
 

@@ -30,12 +30,27 @@ final class ProgramResolver {
    * @param searchPath absolute directories, searched in order
    */
   ProgramResolver(List<Path> searchPath) {
-    this.searchPath = List.copyOf(searchPath);
-    for (Path dir : this.searchPath) {
+    this.searchPath = checkSearchPath(searchPath);
+  }
+
+  /**
+   * Checks a search path as the mounters' builders take it.
+   *
+   * @param directories the directories, in order
+   * @return an immutable copy
+   * @throws IllegalArgumentException if empty or a directory is not absolute
+   */
+  static List<Path> checkSearchPath(List<Path> directories) {
+    List<Path> copy = List.copyOf(directories);
+    if (copy.isEmpty()) {
+      throw new IllegalArgumentException("searchPath: must name at least one directory");
+    }
+    for (Path dir : copy) {
       if (!dir.isAbsolute()) {
         throw new IllegalArgumentException("searchPath: " + dir + " is not absolute");
       }
     }
+    return copy;
   }
 
   /** Returns the directories searched, in order. */

@@ -553,12 +553,7 @@ public final class SystemdMounter implements Mounter, AutoCloseable {
      * @throws IllegalArgumentException if empty or a directory is not absolute
      */
     public Builder searchPath(List<Path> directories) {
-      List<Path> copy = List.copyOf(directories);
-      if (copy.isEmpty()) {
-        throw new IllegalArgumentException("searchPath: must name at least one directory");
-      }
-      new ProgramResolver(copy);
-      this.searchPath = copy;
+      this.searchPath = ProgramResolver.checkSearchPath(directories);
       return this;
     }
 

@@ -24,9 +24,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,23 +37,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BareHostIT {
   private static final AtomicInteger BUCKETS = new AtomicInteger();
-
-  /** systemd's log (units started, stopped, failed) explains a failure; shown only then. */
-  @RegisterExtension
-  static final TestWatcher CONSOLE_ON_FAILURE =
-      new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-          if (systemd != null) {
-            String console = systemd.consoleOutput();
-            System.out.println(
-                "[%s] systemd's console:\n%s"
-                    .formatted(
-                        context.getDisplayName(),
-                        console.substring(Math.max(0, console.length() - 20_000))));
-          }
-        }
-      };
 
   @TempDir static Path dir;
   private static SystemdNamespace systemd;

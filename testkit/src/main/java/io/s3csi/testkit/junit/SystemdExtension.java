@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Starts one {@link SystemdNamespace} per test class and injects it into parameters of that type
@@ -39,11 +40,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>When the machine cannot run systemd in a namespace (not root, no systemd installed, a kernel
  * or container that forbids the namespaces), the class's tests are aborted (reported as skipped)
  * with {@link SystemdNamespace#availability() the reason}. That the machine's pid 1 is not systemd
- * is no reason: the namespace brings its own. Needs {@code junit-jupiter-api} on the test
- * classpath.
+ * is no reason: the namespace brings its own. When a test fails, the end of systemd's console
+ * (units started, stopped, failed) is printed to standard output, since it usually explains the
+ * failure. Needs {@code junit-jupiter-api} on the test classpath.
  */
 public final class SystemdExtension
-    implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+    implements BeforeAllCallback, AfterAllCallback, ParameterResolver, TestWatcher {
+
+  /** How much of the end of systemd's console a failed test prints. */
+  static final int CONSOLE_TAIL = 20_000;
 
   private static final Namespace NAMESPACE = Namespace.create(SystemdExtension.class);
   private static final String SYSTEMD = "systemd";
@@ -85,6 +90,20 @@ public final class SystemdExtension
     SystemdNamespace systemd = context.getStore(NAMESPACE).remove(SYSTEMD, SystemdNamespace.class);
     if (systemd != null) {
       systemd.close();
+    }
+  }
+
+  /** Prints the end of systemd's console, which usually explains why the test failed. */
+  @Override
+  public void testFailed(ExtensionContext context, Throwable cause) {
+    SystemdNamespace systemd = context.getStore(NAMESPACE).get(SYSTEMD, SystemdNamespace.class);
+    if (systemd != null) {
+      String console = systemd.consoleOutput();
+      System.out.println(
+          "[%s] systemd's console:%n%s"
+              .formatted(
+                  context.getDisplayName(),
+                  console.substring(Math.max(0, console.length() - CONSOLE_TAIL))));
     }
   }
 

@@ -32,6 +32,10 @@ final class KernelMounts {
 
   private final Path mountinfo;
   private final Syscalls syscalls;
+  private final MountTableWatch watch;
+  private final Object sharedLock = new Object();
+  private MountTable shared;
+  private long sharedAt;
   private final ConcurrentMap<Path, CompletableFuture<Probe>> probes = new ConcurrentHashMap<>();
 
   /**
@@ -49,13 +53,26 @@ final class KernelMounts {
    * @param syscalls the system calls to use
    */
   KernelMounts(Path mountinfo, Syscalls syscalls) {
+    this(mountinfo, syscalls, MountTableWatch.none());
+  }
+
+  /**
+   * Creates the view.
+   *
+   * @param mountinfo the mount table file
+   * @param syscalls the system calls to use
+   * @param watch the changes of that table
+   */
+  KernelMounts(Path mountinfo, Syscalls syscalls, MountTableWatch watch) {
     this.mountinfo = mountinfo;
     this.syscalls = syscalls;
+    this.watch = watch;
   }
 
   /** Returns the view of this process's mount namespace, through the C library. */
   static KernelMounts system() {
-    return new KernelMounts(Path.of("/proc/self/mountinfo"), JnrSyscalls.load());
+    return new KernelMounts(
+        Path.of("/proc/self/mountinfo"), JnrSyscalls.load(), MountTableWatch.self());
   }
 
   /**
@@ -68,6 +85,52 @@ final class KernelMounts {
       return MountTable.parse(Files.readString(mountinfo, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw DriverException.internal("cannot read " + mountinfo + ": " + e, e);
+    }
+  }
+
+  /**
+   * Returns how many changes of the table were seen so far; read it before {@link #sharedTable()}
+   * and pass it to {@link #awaitChange}.
+   */
+  long changes() {
+    return watch.changes();
+  }
+
+  /**
+   * Reads the mount table for a wait, sharing one read among all the waits that look between two
+   * changes: while the table is watched, it is read again only after it changed. Unwatched, every
+   * call reads it. What is returned may lag a change by the moment the watch takes to report it; a
+   * waiter that read {@link #changes()} first wakes for that report.
+   *
+   * @throws DriverException if the table cannot be read
+   */
+  MountTable sharedTable() {
+    if (!watch.live()) {
+      return table();
+    }
+    synchronized (sharedLock) {
+      long now = watch.changes();
+      if (shared == null || sharedAt != now) {
+        shared = table();
+        sharedAt = now;
+      }
+      return shared;
+    }
+  }
+
+  /**
+   * Waits until the table changes after a count read from {@link #changes()}, or the time is up;
+   * unwatched, it waits the whole time.
+   *
+   * @param seen the count read before looking at the table
+   * @param timeout the longest wait
+   */
+  void awaitChange(long seen, Duration timeout) {
+    try {
+      watch.awaitChange(seen, timeout.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw DriverException.internal("interrupted while waiting for a mount", e);
     }
   }
 

@@ -366,7 +366,8 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
     String lastProblem = "the kernel lists no mount at the target";
     Backoff backoff = new Backoff(POLL_INTERVAL);
     while (true) {
-      Optional<MountEntry> entry = kernel.table().at(target);
+      long seen = kernel.changes();
+      Optional<MountEntry> entry = kernel.sharedTable().at(target);
       if (entry.isPresent() && entry.get().fuse()) {
         // Two answers in a row: s3fs checks the bucket in its FUSE init callback, after the mount
         // appeared, and on failure stops its session; a worker thread that was already waiting
@@ -406,7 +407,7 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
                 + ") and was stopped; "
                 + client.quoteOutput());
       }
-      client.awaitExit(Duration.ofNanos(Math.min(left, backoff.next().toNanos())));
+      kernel.awaitChange(seen, Duration.ofNanos(Math.min(left, backoff.next().toNanos())));
     }
   }
 

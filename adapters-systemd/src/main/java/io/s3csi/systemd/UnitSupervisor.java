@@ -12,8 +12,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Watches the units of the systemd mounter through their life: waits for a started unit to serve
- * its mount, stops a unit and waits until it has ended. Polls systemd and the kernel every {@value
- * #POLL_MILLIS} ms, and while waiting for a mount first at shorter intervals ({@link Backoff}).
+ * its mount, stops a unit and waits until it has ended. A wait for a mount wakes when the kernel's
+ * mount table changes ({@link MountTableWatch}) or after a {@link Backoff} pause, and asks systemd
+ * for the unit's state, three D-Bus calls, only when the mount serves and every {@value
+ * #POLL_MILLIS} ms; a wait for a stop polls systemd every {@value #POLL_MILLIS} ms.
  */
 final class UnitSupervisor {
   static final long POLL_MILLIS = 50;
@@ -81,9 +83,38 @@ final class UnitSupervisor {
       long deadline) {
     String lastProblem = "the kernel lists no mount at the target";
     Backoff backoff = new Backoff(POLL_INTERVAL);
+    // Each look at the unit is three D-Bus calls; the mount table is watched for free. So the unit
+    // is looked at when its mount serves, to confirm, and while waiting only every POLL_INTERVAL,
+    // to notice a client that ended without mounting.
+    long unitLooked = System.nanoTime();
+    UnitState unit = null;
     while (true) {
-      UnitState unit = systemd.unit(service.name());
-      if (unit.ended()) {
+      long seen = kernel.changes();
+      Optional<MountEntry> entry = kernel.sharedTable().at(target);
+      if (entry.isPresent() && entry.get().fuse()) {
+        // Two answers in a row, as the process mounter asks: s3fs checks the bucket in its FUSE
+        // init callback, after the mount appeared, and on failure ends its session; a worker
+        // thread that was already waiting may still answer the first probe, but nothing answers
+        // a second one.
+        Optional<String> problem = probe(target, deadline);
+        if (problem.isEmpty()) {
+          problem = probe(target, deadline);
+        }
+        if (problem.isEmpty()) {
+          unit = systemd.unit(service.name());
+          unitLooked = System.nanoTime();
+          if (unit.running() && kernel.table().at(target).isPresent()) {
+            return;
+          }
+        }
+        lastProblem = problem.orElse(lastProblem);
+      }
+      long left = deadline - System.nanoTime();
+      if (System.nanoTime() - unitLooked >= POLL_INTERVAL.toNanos() || left <= 0) {
+        unit = systemd.unit(service.name());
+        unitLooked = System.nanoTime();
+      }
+      if (unit != null && unit.ended()) {
         throw DriverException.failedPrecondition(
             service.program()
                 + " in unit "
@@ -97,24 +128,7 @@ final class UnitSupervisor {
                 + "); "
                 + ClientLog.quote(service.logFile(), service.program(), redactor));
       }
-      Optional<MountEntry> entry = kernel.table().at(target);
-      if (unit.running() && entry.isPresent() && entry.get().fuse()) {
-        // Two answers in a row, as the process mounter asks: s3fs checks the bucket in its FUSE
-        // init callback, after the mount appeared, and on failure ends its session; a worker
-        // thread that was already waiting may still answer the first probe, but nothing answers
-        // a second one.
-        Optional<String> problem = probe(target, deadline);
-        if (problem.isEmpty() && systemd.unit(service.name()).running()) {
-          problem = probe(target, deadline);
-          if (problem.isEmpty()
-              && systemd.unit(service.name()).running()
-              && kernel.table().at(target).isPresent()) {
-            return;
-          }
-        }
-        lastProblem = problem.orElse(lastProblem);
-      }
-      if (System.nanoTime() - deadline >= 0) {
+      if (left <= 0) {
         throw DriverException.deadlineExceeded(
             service.program()
                 + " in unit "
@@ -132,7 +146,7 @@ final class UnitSupervisor {
                 + ") and was stopped; "
                 + ClientLog.quote(service.logFile(), service.program(), redactor));
       }
-      LockSupport.parkNanos(backoff.next().toNanos());
+      kernel.awaitChange(seen, Duration.ofNanos(Math.min(left, backoff.next().toNanos())));
     }
   }
 

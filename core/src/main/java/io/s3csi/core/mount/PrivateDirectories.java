@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -25,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -114,9 +116,7 @@ public final class PrivateDirectories {
     Path parent = file.path().getParent();
     try {
       createPrivateDirectory(parent);
-      Path temp =
-          Files.createTempFile(
-              parent, ".tmp-", "", PosixFilePermissions.asFileAttribute(FILE_MODE));
+      Path temp = createTemp(parent);
       try {
         Files.writeString(temp, file.content().reveal(), StandardCharsets.UTF_8);
         try {
@@ -133,6 +133,25 @@ public final class PrivateDirectories {
       }
     } catch (IOException e) {
       throw DriverException.internal("cannot write " + file.path() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Creates an empty file with mode 0600 and a fresh name in a directory. Unlike {@link
+   * Files#createTempFile}, whose names come from one {@code SecureRandom} that every thread of the
+   * JVM takes turns on, this draws from the calling thread's own generator: a storm of publishes
+   * writes its private files side by side. {@code CREATE_NEW} keeps the name unique.
+   */
+  private static Path createTemp(Path directory) throws IOException {
+    while (true) {
+      Path temp =
+          directory.resolve(
+              ".tmp-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()));
+      try {
+        return Files.createFile(temp, PosixFilePermissions.asFileAttribute(FILE_MODE));
+      } catch (FileAlreadyExistsException e) {
+        // drawn twice: draw again
+      }
     }
   }
 

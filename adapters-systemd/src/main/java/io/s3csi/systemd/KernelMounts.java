@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -22,13 +24,28 @@ import java.util.concurrent.TimeoutException;
  * tells a serving FUSE mount from a dead or hung one, and {@code umount2(2)}.
  *
  * <p>A probe on a hung FUSE client blocks in the kernel until the client answers or dies, and no
- * Java interrupt frees the thread. Each probe therefore runs on its own daemon thread and the
- * caller waits for it with a time limit; while a probe of a target is still blocked, later probes
- * of that target wait for the same one, so a hung mount costs one thread, not one per call.
+ * Java interrupt frees the thread. Each probe therefore runs on a daemon thread of its own (pooled)
+ * and the caller waits for it with a time limit; while a probe of a target is still blocked, later
+ * probes of that target wait for the same one, so a hung mount costs one thread, not one per call.
  */
 final class KernelMounts {
   /** Stacked mounts at one target are unmounted one by one, up to this many. */
   static final int MAX_STACKED_MOUNTS = 16;
+
+  private static final String IDLE_PROBE_THREAD = "s3csi-probe (idle)";
+
+  /**
+   * Runs the probes: a thread per probe in flight, kept for a minute after its probe so that the
+   * probes of a storm of publishes do not each start one. A probe blocked on a hung client keeps
+   * its thread until the client answers or dies.
+   */
+  private static final ExecutorService PROBE_THREADS =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, IDLE_PROBE_THREAD);
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private final Path mountinfo;
   private final Syscalls syscalls;
@@ -268,23 +285,23 @@ final class KernelMounts {
   }
 
   private void startProbe(Path target, CompletableFuture<Probe> probe) {
-    Thread thread =
-        new Thread(
-            () -> {
-              // leave the map before completing: a later caller must never get a finished result
-              // of a probe that may predate its call, only share one that is still running
-              try {
-                Probe result = probeNow(target.toString());
-                probes.remove(target, probe);
-                probe.complete(result);
-              } catch (Throwable e) {
-                probes.remove(target, probe);
-                probe.completeExceptionally(e);
-              }
-            },
-            "s3csi-probe " + target);
-    thread.setDaemon(true);
-    thread.start();
+    PROBE_THREADS.execute(
+        () -> {
+          Thread thread = Thread.currentThread();
+          thread.setName("s3csi-probe " + target);
+          // leave the map before completing: a later caller must never get a finished result of
+          // a probe that may predate its call, only share one that is still running
+          try {
+            Probe result = probeNow(target.toString());
+            probes.remove(target, probe);
+            probe.complete(result);
+          } catch (Throwable e) {
+            probes.remove(target, probe);
+            probe.completeExceptionally(e);
+          } finally {
+            thread.setName(IDLE_PROBE_THREAD);
+          }
+        });
   }
 
   private Probe probeNow(String path) {

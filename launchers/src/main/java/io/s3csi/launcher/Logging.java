@@ -1,12 +1,13 @@
 package io.s3csi.launcher;
 
 import io.s3csi.grpc.CallContext;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.logging.ConsoleHandler;
+import java.util.logging.ErrorManager;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -63,19 +64,59 @@ final class Logging {
     for (Handler handler : root.getHandlers()) {
       root.removeHandler(handler);
     }
-    ConsoleHandler console = new ConsoleHandler();
+    StandardError console = new StandardError(System.err);
     console.setLevel(Level.ALL);
     console.setFormatter(formatter);
-    try {
-      console.setEncoding(StandardCharsets.UTF_8.name());
-    } catch (UnsupportedEncodingException e) {
-      throw new IllegalStateException("UTF-8 is always supported", e);
-    }
     root.addHandler(console);
     root.setLevel(level);
     // Netty warns on every unix-socket channel that SO_KEEPALIVE, which gRPC sets for TCP, does
     // not apply to it; that says nothing about the driver.
     NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
+  }
+
+  /**
+   * Writes each record to a stream (standard error as it is when logging is configured) in one
+   * piece, formatted by the thread that logs it. java.util.logging's {@code ConsoleHandler} formats
+   * under its lock, so during a storm of publishes every thread that logs waits for every other
+   * one's formatting; here the lock covers only the write.
+   */
+  static final class StandardError extends Handler {
+    private final OutputStream out;
+
+    StandardError(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+      if (!isLoggable(record)) {
+        return;
+      }
+      byte[] line;
+      try {
+        line = getFormatter().format(record).getBytes(StandardCharsets.UTF_8);
+      } catch (RuntimeException e) {
+        reportError(null, e, ErrorManager.FORMAT_FAILURE);
+        return;
+      }
+      synchronized (this) {
+        try {
+          out.write(line);
+        } catch (IOException e) {
+          reportError(null, e, ErrorManager.WRITE_FAILURE);
+        }
+      }
+    }
+
+    @Override
+    public void flush() {
+      // every record is written as it comes
+    }
+
+    @Override
+    public void close() {
+      // standard error stays open
+    }
   }
 
   /**

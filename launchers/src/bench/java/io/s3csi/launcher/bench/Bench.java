@@ -87,7 +87,11 @@ public final class Bench {
     Files.createDirectories(output);
     Files.writeString(output.resolve(name + ".md"), report, StandardCharsets.UTF_8);
     System.out.println("written to " + output.resolve(name + ".md"));
-    removeIfNothingMounted(work);
+    if (Boolean.getBoolean("bench.keep")) {
+      System.out.println("kept " + work + " (bench.keep): the drivers' logs are under it");
+    } else {
+      removeIfNothingMounted(work);
+    }
     System.exit(0); // the embedded S3 server and gRPC leave non-daemon threads behind
   }
 

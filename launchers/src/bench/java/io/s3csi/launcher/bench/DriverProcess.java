@@ -30,9 +30,12 @@ final class DriverProcess implements AutoCloseable {
   private final Process process;
   private final Path errors;
   private final CsiClient csi;
+  private final Endpoint endpoint;
   private final long timeToReadyNanos;
 
-  private DriverProcess(Process process, Path errors, CsiClient csi, long timeToReadyNanos) {
+  private DriverProcess(
+      Process process, Path errors, Endpoint endpoint, CsiClient csi, long timeToReadyNanos) {
+    this.endpoint = endpoint;
     this.process = process;
     this.errors = errors;
     this.csi = csi;
@@ -98,7 +101,7 @@ final class DriverProcess implements AutoCloseable {
         CsiClient csi = CsiClient.connect(endpoint, CALL_DEADLINE);
         try {
           if (csi.identity().probe(ProbeRequest.getDefaultInstance()).getReady().getValue()) {
-            return new DriverProcess(process, err, csi, System.nanoTime() - started);
+            return new DriverProcess(process, err, endpoint, csi, System.nanoTime() - started);
           }
         } catch (RuntimeException e) {
           // not serving yet
@@ -121,6 +124,11 @@ final class DriverProcess implements AutoCloseable {
 
   CsiClient csi() {
     return csi;
+  }
+
+  /** Opens another connection to the driver, as another CSI sidecar would; close it. */
+  CsiClient connect() {
+    return CsiClient.connect(endpoint, CALL_DEADLINE);
   }
 
   long timeToReadyNanos() {

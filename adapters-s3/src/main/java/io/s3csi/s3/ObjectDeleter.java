@@ -54,19 +54,50 @@ final class ObjectDeleter {
     }
   }
 
+  /**
+   * Deletes everything under a prefix, then every version of the key {@code last}, with one look at
+   * Object Lock and versioning for both; nothing when the bucket is gone.
+   */
+  void deleteUnderThenKey(String prefix, String last) {
+    Predicate<String> selected = key -> key.startsWith(prefix) && !key.equals(last);
+    try {
+      requireNoObjectLock();
+      abortUploads(prefix);
+      boolean versioned = versioned();
+      if (versioned) {
+        deleteVersions(prefix, selected);
+      } else {
+        deleteCurrent(prefix, selected);
+      }
+      deleteKey(last, versioned);
+    } catch (SdkException e) {
+      if (!bucketGone(e)) {
+        throw S3Errors.map("delete the objects of s3://" + bucket + "/" + prefix, e);
+      }
+    }
+  }
+
   /** Deletes every version of one key; nothing when the bucket is gone. */
   void deleteKey(String key) {
     try {
       requireNoObjectLock();
-      if (versioned()) {
-        deleteVersions(key, key::equals);
-      } else {
-        delete(List.of(ObjectIdentifier.builder().key(key).build()), key);
-      }
+      deleteKey(key, versioned());
     } catch (SdkException e) {
       if (!bucketGone(e)) {
         throw S3Errors.map("delete s3://" + bucket + "/" + key, e);
       }
+    }
+  }
+
+  /**
+   * Deletes one key: its versions one listing at a time where versioning is or was on, otherwise
+   * with a DeleteObject, which unlike a one-key DeleteObjects sends no request body.
+   */
+  private void deleteKey(String key, boolean versioned) {
+    if (versioned) {
+      deleteVersions(key, key::equals);
+    } else {
+      client.deleteObject(r -> r.bucket(bucket).key(key));
     }
   }
 

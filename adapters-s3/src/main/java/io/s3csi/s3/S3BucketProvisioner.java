@@ -63,7 +63,7 @@ public final class S3BucketProvisioner implements BucketProvisioner, AutoCloseab
         .ifPresent(region -> request.createBucketConfiguration(c -> c.locationConstraint(region)));
     try {
       client(connection).createBucket(request.build());
-      return BucketCreation.CREATED;
+      return provesNew(connection) ? BucketCreation.CREATED : BucketCreation.CREATED_OR_OWNED;
     } catch (S3Exception e) {
       if (S3Errors.code(e).equals("BucketAlreadyOwnedByYou")) {
         return BucketCreation.ALREADY_OWNED;
@@ -74,6 +74,17 @@ public final class S3BucketProvisioner implements BucketProvisioner, AutoCloseab
     } catch (IllegalArgumentException e) {
       throw S3Errors.mapNameCheck("create bucket " + bucket, e);
     }
+  }
+
+  /**
+   * Tells whether a successful CreateBucket proves a new bucket: on AWS S3 outside us-east-1, which
+   * answers {@code BucketAlreadyOwnedByYou} to re-creating one's own bucket. us-east-1 answers
+   * {@code 200 OK} for legacy compatibility, and so do some S3-compatible stores (Ceph RGW among
+   * them), so a success there may be a bucket that already held objects.
+   */
+  static boolean provesNew(Connection connection) {
+    return connection.endpoint().isEmpty()
+        && !connection.region().orElse(S3Clients.DEFAULT_REGION).equals(S3Clients.DEFAULT_REGION);
   }
 
   @Override
@@ -152,6 +163,12 @@ public final class S3BucketProvisioner implements BucketProvisioner, AutoCloseab
   @Override
   public void deleteObject(Connection connection, String bucket, String key) {
     new ObjectDeleter(client(connection), bucket).deleteKey(key);
+  }
+
+  @Override
+  public void deleteObjectsThenKey(
+      Connection connection, String bucket, String prefix, String last) {
+    new ObjectDeleter(client(connection), bucket).deleteUnderThenKey(prefix, last);
   }
 
   @Override

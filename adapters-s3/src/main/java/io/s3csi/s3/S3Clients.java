@@ -27,6 +27,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleWithWebIdentityCredentialsProvider;
 
@@ -101,6 +102,12 @@ final class S3Clients implements AutoCloseable {
             // trailing checksums on requests that do not need them.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            // The only upload is the volume marker, zero bytes. Over plain http the SDK would sign
+            // it as an aws-chunked stream: an 86-byte body sent in small writes after the headers,
+            // which waits on Nagle's algorithm and delayed ACKs, and which a store that answers
+            // before reading it all (S3Proxy) turns into "Error writing request body to server".
+            // Unchunked, the empty body is signed whole and sent as Content-Length: 0.
+            .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
             .overrideConfiguration(o -> o.apiCallTimeout(timeouts.call()));
     if (connection.endpoint().isPresent()) {
       builder.endpointOverride(connection.endpoint().get());

@@ -57,7 +57,10 @@ class S3BucketProvisionerIT {
 
   @Test
   void createBucket_calledTwice_createsThenReportsOwned() {
-    assertThat(provisioner.createBucket(connection, bucket)).isEqualTo(BucketCreation.CREATED);
+    // An S3-compatible endpoint's 200 OK does not prove a new bucket (Ceph RGW answers it to
+    // re-creating one's own bucket too), so only BucketAlreadyOwnedByYou is told apart.
+    assertThat(provisioner.createBucket(connection, bucket))
+        .isEqualTo(BucketCreation.CREATED_OR_OWNED);
     assertThat(provisioner.createBucket(connection, bucket))
         .isEqualTo(BucketCreation.ALREADY_OWNED);
 
@@ -170,6 +173,41 @@ class S3BucketProvisionerIT {
   }
 
   @Test
+  void deleteObjectsThenKey_calledTwice_removesThePrefixWithItsMarkerOnly(EmbeddedS3Server s3) {
+    s3.createBucket(bucket);
+    for (String key : List.of("v/", "v/a", "v/dir/b", "w/c")) {
+      s3.putObject(bucket, key, "x".getBytes(UTF_8));
+    }
+
+    provisioner.deleteObjectsThenKey(connection, bucket, "v/", "v/");
+    provisioner.deleteObjectsThenKey(connection, bucket, "v/", "v/");
+
+    assertThat(keys()).containsExactly("w/c");
+  }
+
+  @Test
+  void deleteObjectsThenKey_versionedBucket_removesEveryVersionOfTheMarkerToo() {
+    provisioner.createBucket(connection, bucket);
+    sdk.putBucketVersioning(
+        r ->
+            r.bucket(bucket)
+                .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+    put("a", "1");
+    put("a", "2");
+    put(".s3csi-volume", "");
+    put(".s3csi-volume", "");
+    sdk.deleteObject(r -> r.bucket(bucket).key("a"));
+
+    provisioner.deleteObjectsThenKey(connection, bucket, "", ".s3csi-volume");
+
+    var left = sdk.listObjectVersions(r -> r.bucket(bucket));
+    assertThat(left.versions()).isEmpty();
+    assertThat(left.deleteMarkers()).isEmpty();
+    provisioner.deleteBucket(connection, bucket);
+    assertThat(provisioner.bucketExists(connection, bucket)).isFalse();
+  }
+
+  @Test
   void deleteObjects_unfinishedMultipartUpload_isAborted() {
     provisioner.createBucket(connection, bucket);
     String upload = sdk.createMultipartUpload(r -> r.bucket(bucket).key("big/file")).uploadId();
@@ -185,6 +223,7 @@ class S3BucketProvisionerIT {
   void deleteCalls_missingBucket_succeed() {
     provisioner.deleteObjects(connection, bucket, "", Optional.empty());
     provisioner.deleteObject(connection, bucket, "k");
+    provisioner.deleteObjectsThenKey(connection, bucket, "", "k");
     provisioner.deleteBucket(connection, bucket);
 
     assertThat(provisioner.bucketExists(connection, bucket)).isFalse();

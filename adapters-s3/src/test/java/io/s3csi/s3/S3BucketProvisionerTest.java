@@ -8,12 +8,18 @@ import io.s3csi.core.credentials.StaticCredentials;
 import io.s3csi.core.error.DriverException;
 import io.s3csi.core.error.ErrorKind;
 import io.s3csi.core.error.InvalidArgumentException;
+import io.s3csi.core.provisioning.BucketCreation;
 import io.s3csi.core.provisioning.Connection;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The adapter's handling of S3 answers the embedded S3 server cannot give, through the real SDK
@@ -68,8 +74,51 @@ class S3BucketProvisionerTest {
   void createBucket_ownedByCaller_isSuccess() {
     stub.error("PUT /b-1", 409, "BucketAlreadyOwnedByYou", "You already own it.");
 
+    assertThat(provisioner.createBucket(connection, "b-1")).isEqualTo(BucketCreation.ALREADY_OWNED);
+  }
+
+  @Test
+  void createBucket_okFromAnS3CompatibleEndpoint_doesNotClaimANewBucket() {
+    stub.answer("PUT /b-1", 200, "");
+
     assertThat(provisioner.createBucket(connection, "b-1"))
-        .isEqualTo(io.s3csi.core.provisioning.BucketCreation.ALREADY_OWNED);
+        .isEqualTo(BucketCreation.CREATED_OR_OWNED);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "'', eu-west-1, true",
+    "'', us-west-2, true",
+    "'', us-east-1, false",
+    "'', '', false",
+    "http://minio:9000, eu-west-1, false",
+    "https://s3.eu-west-1.amazonaws.com, eu-west-1, false"
+  })
+  void provesNew_onlyAwsOutsideUsEast1(String endpoint, String region, boolean proves) {
+    Connection where =
+        new Connection(
+            Optional.ofNullable(endpoint.isEmpty() ? null : URI.create(endpoint)),
+            Optional.ofNullable(region.isEmpty() ? null : region),
+            false,
+            connection.credentials());
+
+    assertThat(S3BucketProvisioner.provesNew(where)).isEqualTo(proves);
+  }
+
+  @Test
+  void writeMarker_overPlainHttp_sendsAnEmptyUnchunkedBody() {
+    stub.answer("PUT /b-1/.s3csi-volume", 200, "");
+
+    provisioner.writeMarker(connection, "b-1", ".s3csi-volume", Map.of("s3csi-volume", "v"));
+
+    Map<String, List<String>> headers = stub.headers("PUT /b-1/.s3csi-volume");
+    assertThat(headers).containsEntry("content-length", List.of("0"));
+    assertThat(headers).doesNotContainKey("content-encoding");
+    // SHA-256 of no bytes: the body is signed whole, not as an aws-chunked stream
+    assertThat(headers)
+        .containsEntry(
+            "x-amz-content-sha256",
+            List.of("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
   }
 
   @Test
@@ -147,6 +196,66 @@ class S3BucketProvisionerTest {
         ErrorKind.FAILED_PRECONDITION,
         "bucket b-1 has S3 Object Lock enabled");
     assertThat(stub.requests()).containsOnly("GET /b-1?object-lock");
+  }
+
+  @Test
+  void deleteObjectsThenKey_objectLockEnabled_isFailedPreconditionAndDeletesNothing() {
+    stub.answer(
+        "GET /b-1?object-lock",
+        200,
+        "<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled>"
+            + "</ObjectLockConfiguration>");
+
+    assertKind(
+        () -> provisioner.deleteObjectsThenKey(connection, "b-1", "", ".s3csi-volume"),
+        ErrorKind.FAILED_PRECONDITION,
+        "bucket b-1 has S3 Object Lock enabled; s3csi never bypasses retention or legal holds, so"
+            + " it deletes nothing there.");
+    assertThat(stub.requests()).containsExactly("GET /b-1?object-lock");
+  }
+
+  @Test
+  void deleteObjectsThenKey_unversioned_checksOnceAndDeletesTheMarkerLastWithoutABody() {
+    stub.answer("GET /b-1?object-lock", 404, NO_LOCK)
+        .answer("GET /b-1?uploads", 200, "<ListMultipartUploadsResult/>")
+        .answer("GET /b-1?versioning", 200, "<VersioningConfiguration/>")
+        .answer(
+            "GET /b-1?list-type",
+            200,
+            "<ListBucketResult><IsTruncated>false</IsTruncated>"
+                + "<Contents><Key>.s3csi-volume</Key></Contents>"
+                + "<Contents><Key>a.txt</Key></Contents></ListBucketResult>")
+        .answer("POST /b-1?delete", 200, "<DeleteResult/>")
+        .answer("DELETE /b-1/.s3csi-volume", 204, "");
+
+    provisioner.deleteObjectsThenKey(connection, "b-1", "", ".s3csi-volume");
+
+    assertThat(stub.requests())
+        .containsExactly(
+            "GET /b-1?object-lock",
+            "GET /b-1?uploads",
+            "GET /b-1?versioning",
+            "GET /b-1?list-type",
+            "POST /b-1?delete",
+            "DELETE /b-1/.s3csi-volume");
+  }
+
+  @Test
+  void deleteObjectsThenKey_onlyTheMarker_sendsNoBatchDelete() {
+    stub.answer("GET /b-1?object-lock", 404, NO_LOCK)
+        .answer("GET /b-1?uploads", 200, "<ListMultipartUploadsResult/>")
+        .answer("GET /b-1?versioning", 200, "<VersioningConfiguration/>")
+        .answer(
+            "GET /b-1?list-type",
+            200,
+            "<ListBucketResult><IsTruncated>false</IsTruncated>"
+                + "<Contents><Key>.s3csi-volume</Key></Contents></ListBucketResult>")
+        .answer("DELETE /b-1/.s3csi-volume", 204, "");
+
+    provisioner.deleteObjectsThenKey(connection, "b-1", "", ".s3csi-volume");
+
+    assertThat(stub.requests()).doesNotContain("POST /b-1?delete");
+    assertThat(stub.requests()).endsWith("GET /b-1?list-type", "DELETE /b-1/.s3csi-volume");
   }
 
   @Test

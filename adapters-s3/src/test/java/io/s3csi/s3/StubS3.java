@@ -9,8 +9,11 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,6 +25,7 @@ final class StubS3 implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final List<String> requests = new ArrayList<>();
+  private final Map<String, Map<String, List<String>>> headers = new HashMap<>();
 
   private record Answer(int status, String body) {}
 
@@ -61,12 +65,23 @@ final class StubS3 implements AutoCloseable {
     return List.copyOf(requests);
   }
 
+  /** Returns the headers of the last request of a route (names in lower case), or none. */
+  synchronized Map<String, List<String>> headers(String route) {
+    return headers.getOrDefault(route, Map.of());
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     String query = exchange.getRequestURI().getRawQuery();
     String first = query == null ? "" : "?" + query.split("[&=]")[0];
     String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + first;
+    Map<String, List<String>> received = new TreeMap<>();
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (name, values) -> received.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
     synchronized (this) {
       requests.add(route);
+      headers.put(route, Map.copyOf(received));
     }
     exchange.getRequestBody().readAllBytes();
     Answer answer = answers.getOrDefault(route, new Answer(501, ""));

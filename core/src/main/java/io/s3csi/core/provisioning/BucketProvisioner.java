@@ -35,7 +35,8 @@ public interface BucketProvisioner {
    *
    * @param connection where and as whom
    * @param bucket a valid bucket name
-   * @return whether the bucket was created or already belonged to the caller
+   * @return whether the bucket was created or already belonged to the caller; {@link
+   *     BucketCreation#CREATED} only when the store's answer proves the bucket is new
    * @throws io.s3csi.core.error.DriverException {@code ALREADY_EXISTS} when another account owns
    *     the name, {@code INVALID_ARGUMENT} when S3 rejects the name or the region
    */
@@ -110,6 +111,27 @@ public interface BucketProvisioner {
    *     Object Lock enabled
    */
   void deleteObject(Connection connection, String bucket, String key);
+
+  /**
+   * Deletes every object under a prefix as {@link #deleteObjects} does, then every version of the
+   * key {@code last} (a volume's marker, which goes after the objects so that a deletion that stops
+   * half-way leaves it in place). Succeeds when the bucket does not exist.
+   *
+   * <p>The default calls {@link #deleteObjects} and then {@link #deleteObject}; an implementation
+   * overrides it to look at the bucket's Object Lock and versioning once for both.
+   *
+   * @param connection where and as whom
+   * @param bucket the bucket
+   * @param prefix the key prefix; {@code ""} for the whole bucket
+   * @param last the key to delete after all others, under {@code prefix}
+   * @throws io.s3csi.core.error.DriverException {@code FAILED_PRECONDITION} when the bucket has
+   *     Object Lock enabled, or naming how many objects could not be deleted and why
+   */
+  default void deleteObjectsThenKey(
+      Connection connection, String bucket, String prefix, String last) {
+    deleteObjects(connection, bucket, prefix, Optional.of(last));
+    deleteObject(connection, bucket, last);
+  }
 
   /**
    * Deletes an empty bucket. Succeeds when the bucket does not exist.

@@ -21,6 +21,10 @@ final class Creation {
   /**
    * Makes sure the location exists and carries a marker.
    *
+   * <p>Two S3 calls when the store proves it created a new bucket (nothing in it to check), three
+   * for a new volume in an existing bucket (the listing proves the location empty), and a marker
+   * read only when the listing shows objects.
+   *
    * @param wanted the marker to write when the location is new
    * @return the marker already in place, which the caller compares; empty when this call wrote
    *     {@code wanted}
@@ -30,7 +34,9 @@ final class Creation {
     if (location.mode() == ProvisioningMode.BUCKET) {
       // Created first, even when it exists: only CreateBucket tells "owned by another account"
       // (ALREADY_EXISTS) from "not allowed" (PERMISSION_DENIED).
-      provisioner.createBucket(connection, bucket);
+      if (provisioner.createBucket(connection, bucket) == BucketCreation.CREATED) {
+        return write(wanted);
+      }
     } else if (!provisioner.bucketExists(connection, bucket)) {
       throw DriverException.failedPrecondition(
           "bucketName "
@@ -38,16 +44,21 @@ final class Creation {
               + " does not exist; provisioningMode prefix creates volumes inside an existing"
               + " bucket: create it first");
     }
+    // The marker lies under the key prefix, so an empty listing means a new location, or an empty
+    // one left by a crash before the marker was written: both are taken.
+    List<String> keys =
+        new ArrayList<>(provisioner.listKeys(connection, bucket, location.keyPrefix(), 2));
+    if (keys.isEmpty()) {
+      return write(wanted);
+    }
     Optional<Map<String, String>> metadata =
         provisioner.readMarker(connection, bucket, location.markerKey());
     Optional<VolumeMarker> marker = metadata.flatMap(m -> VolumeMarker.fromMetadata(location, m));
     if (marker.isPresent()) {
       return marker;
     }
-    // No marker: a new location, an empty one left by a crash before the marker was written, or
-    // someone else's data. Only the first two are taken.
-    List<String> keys =
-        new ArrayList<>(provisioner.listKeys(connection, bucket, location.keyPrefix(), 2));
+    // No marker: someone else's data, unless the only key is an object at the marker's key that
+    // is not a marker (such as a prefix's "directory" object).
     keys.remove(location.markerKey());
     if (!keys.isEmpty()) {
       throw DriverException.alreadyExists(
@@ -57,7 +68,12 @@ final class Creation {
               + "'); choose another nameTemplate or bucketNamePrefix, or mount it as a static"
               + " volume");
     }
-    provisioner.writeMarker(connection, bucket, location.markerKey(), wanted.toMetadata());
+    return write(wanted);
+  }
+
+  private Optional<VolumeMarker> write(VolumeMarker wanted) {
+    provisioner.writeMarker(
+        connection, location.bucket(), location.markerKey(), wanted.toMetadata());
     return Optional.empty();
   }
 }

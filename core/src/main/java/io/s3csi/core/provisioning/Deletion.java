@@ -34,14 +34,16 @@ final class Deletion {
 
   DeleteResult run() {
     String bucket = location.bucket();
-    if (!provisioner.bucketExists(connection, bucket)) {
-      LOG.log(Level.INFO, "volume {0}: bucket {1} is already gone", id, bucket);
-      return DeleteResult.ALREADY_GONE;
-    }
+    // The marker first: it is there in the common case, and reading it answers "empty" for a
+    // bucket that is gone too, which only then costs a look at the bucket.
     Optional<Map<String, String>> metadata =
         provisioner.readMarker(connection, bucket, location.markerKey());
     Optional<VolumeMarker> marker = metadata.flatMap(m -> VolumeMarker.fromMetadata(location, m));
     if (marker.isEmpty()) {
+      if (!provisioner.bucketExists(connection, bucket)) {
+        LOG.log(Level.INFO, "volume {0}: bucket {1} is already gone", id, bucket);
+        return DeleteResult.ALREADY_GONE;
+      }
       return withoutMarker();
     }
     if (!id.belongsTo(marker.get().volumeName())) {
@@ -70,11 +72,11 @@ final class Deletion {
                 + location.markerKey()
                 + " to release it");
       }
+      provisioner.deleteObject(connection, bucket, location.markerKey());
     } else {
-      provisioner.deleteObjects(
-          connection, bucket, location.keyPrefix(), Optional.of(location.markerKey()));
+      provisioner.deleteObjectsThenKey(
+          connection, bucket, location.keyPrefix(), location.markerKey());
     }
-    provisioner.deleteObject(connection, bucket, location.markerKey());
     if (location.mode() == ProvisioningMode.BUCKET) {
       provisioner.deleteBucket(connection, bucket);
     }

@@ -78,6 +78,34 @@ class ControllerServiceDeleteTest {
   }
 
   @Test
+  void delete_markerInPlace_startsWithItAndDeletesTheObjectsAndMarkerInOneStep() {
+    String id = provision(Map.of("deletePolicy", "delete"));
+    s3.clearCalls();
+
+    delete(id);
+
+    // deleteObjects + deleteObject is the port's default deleteObjectsThenKey, which the fake keeps
+    assertThat(s3.calls())
+        .containsExactly(
+            "readMarker " + NAME + "/.s3csi-volume",
+            "deleteObjects " + NAME + "/",
+            "deleteObject " + NAME + "/.s3csi-volume",
+            "deleteBucket " + NAME);
+  }
+
+  @Test
+  void delete_bucketGone_looksAtTheBucketOnlyAfterTheMissingMarker() {
+    String id = provision(Map.of("deletePolicy", "delete"));
+    delete(id);
+    s3.clearCalls();
+
+    assertThat(delete(id)).isEqualTo(DeleteResult.ALREADY_GONE);
+
+    assertThat(s3.calls())
+        .containsExactly("readMarker " + NAME + "/.s3csi-volume", "bucketExists " + NAME);
+  }
+
+  @Test
   void delete_prefixMode_removesOnlyThePrefix() {
     s3.addBucket("shared").putObject("shared", "other/keep.txt");
     String id = provision(Map.of("bucketName", "shared", "deletePolicy", "delete"));

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -361,6 +362,66 @@ class ControllerServiceTest {
 
       assertThat(retried.volumeId()).isEqualTo(created.volumeId());
       assertThat(s3.bucketsCreated()).isEqualTo(1);
+    }
+
+    @Test
+    void newBucket_writesTheMarkerWithoutLookingInside() {
+      controller.createVolume(create(Map.of()));
+
+      assertThat(s3.calls())
+          .containsExactly("createBucket " + NAME, "writeMarker " + NAME + "/.s3csi-volume");
+    }
+
+    @Test
+    void existingEmptyBucket_isCheckedByOneListingBeforeTheMarker() {
+      s3.addBucket(NAME);
+
+      ProvisionedVolume volume = controller.createVolume(create(Map.of()));
+
+      assertThat(volume.alreadyExisted()).isFalse();
+      assertThat(s3.calls())
+          .containsExactly(
+              "createBucket " + NAME,
+              "listKeys " + NAME + "/",
+              "writeMarker " + NAME + "/.s3csi-volume");
+    }
+
+    @Test
+    void calledTwice_secondReadsTheMarkerItsListingShows() {
+      controller.createVolume(create(Map.of()));
+      s3.clearCalls();
+
+      assertThat(controller.createVolume(create(Map.of())).alreadyExisted()).isTrue();
+
+      assertThat(s3.calls())
+          .containsExactly(
+              "createBucket " + NAME,
+              "listKeys " + NAME + "/",
+              "readMarker " + NAME + "/.s3csi-volume");
+    }
+
+    @Test
+    void twoControllersAtOnce_bothReturnTheOneVolume() throws Exception {
+      ControllerService other =
+          new ControllerService(DEFAULTS, s3, request -> DRIVER, new VolumeLocks());
+      s3.holdCreateBucket();
+      CompletableFuture<ProvisionedVolume> first =
+          CompletableFuture.supplyAsync(() -> controller.createVolume(create(Map.of())));
+      CompletableFuture<ProvisionedVolume> second =
+          CompletableFuture.supplyAsync(() -> other.createVolume(create(Map.of())));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> s3.calls().stream().filter(c -> c.startsWith("createBucket")).count() == 2);
+
+      s3.release();
+
+      ProvisionedVolume one = first.get(10, TimeUnit.SECONDS);
+      ProvisionedVolume two = second.get(10, TimeUnit.SECONDS);
+      assertThat(two.volumeId()).isEqualTo(one.volumeId());
+      assertThat(s3.bucketsCreated()).isEqualTo(1);
+      assertThat(s3.keys(NAME)).containsExactly(".s3csi-volume");
+      assertThat(s3.metadata(NAME, ".s3csi-volume").orElseThrow())
+          .containsEntry("s3csi-volume", NAME);
     }
 
     @Test

@@ -8,6 +8,10 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -25,6 +29,15 @@ final class UnitSupervisor {
 
   /** systemd's own grace beyond the stop timeout: SIGKILL and the stop note take a moment. */
   private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
+
+  /** Reads unit states beside a publish's probes; a thread per read in flight, kept a minute. */
+  private static final ExecutorService STATE_READS =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "s3csi-unit-state");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private final Systemd systemd;
   private final KernelMounts kernel;
@@ -96,16 +109,17 @@ final class UnitSupervisor {
         // init callback, after the mount appeared, and on failure ends its session; a worker
         // thread that was already waiting may still answer the first probe, but nothing answers
         // a second one.
+        // The unit's state is read while the probes wait for the client's FUSE init.
+        CompletableFuture<UnitState> state =
+            CompletableFuture.supplyAsync(() -> systemd.unit(service.name()), STATE_READS);
         Optional<String> problem = probe(target, deadline);
         if (problem.isEmpty()) {
           problem = probe(target, deadline);
         }
-        if (problem.isEmpty()) {
-          unit = systemd.unit(service.name());
-          unitLooked = System.nanoTime();
-          if (unit.running() && kernel.table().at(target).isPresent()) {
-            return;
-          }
+        unit = join(state);
+        unitLooked = System.nanoTime();
+        if (problem.isEmpty() && unit.running() && kernel.table().at(target).isPresent()) {
+          return;
         }
         lastProblem = problem.orElse(lastProblem);
       }
@@ -147,6 +161,17 @@ final class UnitSupervisor {
                 + ClientLog.quote(service.logFile(), service.program(), redactor));
       }
       kernel.awaitChange(seen, Duration.ofNanos(Math.min(left, backoff.next().toNanos())));
+    }
+  }
+
+  private static UnitState join(CompletableFuture<UnitState> state) {
+    try {
+      return state.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
     }
   }
 

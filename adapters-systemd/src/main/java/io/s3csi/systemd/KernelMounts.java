@@ -98,8 +98,22 @@ final class KernelMounts {
    * @throws DriverException if the table cannot be read
    */
   MountTable table() {
+    return MountTable.parse(read());
+  }
+
+  /**
+   * Reads the topmost mount at a mount point from the mount table, parsing only its lines.
+   *
+   * @param target an absolute, normalized mount point
+   * @throws DriverException if the table cannot be read
+   */
+  Optional<MountEntry> at(Path target) {
+    return MountTable.find(read(), target);
+  }
+
+  private String read() {
     try {
-      return MountTable.parse(Files.readString(mountinfo, StandardCharsets.UTF_8));
+      return Files.readString(mountinfo, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw DriverException.internal("cannot read " + mountinfo + ": " + e, e);
     }
@@ -226,7 +240,7 @@ final class KernelMounts {
               null);
         }
       }
-      Optional<MountEntry> left = table().at(target);
+      Optional<MountEntry> left = at(target);
       if (left.isEmpty()) {
         return;
       }

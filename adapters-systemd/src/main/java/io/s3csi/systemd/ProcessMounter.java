@@ -114,7 +114,7 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
   public MountState state(Path target) {
     Path path = target.toAbsolutePath().normalize();
     ClientProcess client = clients.get(path);
-    Optional<MountEntry> entry = kernel.table().at(path);
+    Optional<MountEntry> entry = kernel.at(path);
     if (entry.isEmpty()) {
       return MountState.NOT_MOUNTED;
     }
@@ -149,7 +149,6 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
     }
     Path target = spec.target().normalize();
     kernel
-        .table()
         .at(target)
         .ifPresent(
             entry -> {
@@ -238,7 +237,7 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
   public Optional<FileSystemUsage> usage(Path target) {
     Path path = target.toAbsolutePath().normalize();
     ClientProcess client = clients.get(path);
-    Optional<MountEntry> entry = kernel.table().at(path);
+    Optional<MountEntry> entry = kernel.at(path);
     if (entry.isEmpty() || !entry.get().fuse() || (client != null && !client.isAlive())) {
       return Optional.empty();
     }
@@ -311,7 +310,6 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
     }
     Path path = managed.target().get().toAbsolutePath().normalize();
     kernel
-        .table()
         .at(path)
         .ifPresent(
             entry -> {
@@ -375,7 +373,7 @@ public final class ProcessMounter implements Mounter, AutoCloseable {
         Optional<String> problem = probe(target, deadline);
         if (problem.isEmpty() && client.isAlive()) {
           problem = probe(target, deadline);
-          if (problem.isEmpty() && client.isAlive() && kernel.table().at(target).isPresent()) {
+          if (problem.isEmpty() && client.isAlive() && kernel.at(target).isPresent()) {
             return;
           }
         }

@@ -147,7 +147,7 @@ public final class SystemdMounter implements Mounter, AutoCloseable {
   @Override
   public MountState state(Path target) {
     Path path = target.toAbsolutePath().normalize();
-    Optional<MountEntry> entry = kernel.table().at(path);
+    Optional<MountEntry> entry = kernel.at(path);
     if (entry.isEmpty()) {
       return MountState.NOT_MOUNTED;
     }
@@ -188,7 +188,6 @@ public final class SystemdMounter implements Mounter, AutoCloseable {
     Path target = spec.target().normalize();
     String unit = names.forTarget(target);
     kernel
-        .table()
         .at(target)
         .ifPresent(
             entry -> {
@@ -263,7 +262,7 @@ public final class SystemdMounter implements Mounter, AutoCloseable {
   @Override
   public Optional<FileSystemUsage> usage(Path target) {
     Path path = target.toAbsolutePath().normalize();
-    Optional<MountEntry> entry = kernel.table().at(path);
+    Optional<MountEntry> entry = kernel.at(path);
     if (entry.isEmpty() || !entry.get().fuse()) {
       return Optional.empty();
     }
@@ -325,7 +324,6 @@ public final class SystemdMounter implements Mounter, AutoCloseable {
     if (target.isPresent()) {
       Path path = target.get().toAbsolutePath().normalize();
       kernel
-          .table()
           .at(path)
           .ifPresent(
               entry -> {
@@ -460,7 +458,7 @@ public final class SystemdMounter implements Mounter, AutoCloseable {
 
   private ManagedMount describe(MountRecord record) {
     UnitState unit = systemd.unit(record.unit());
-    Optional<MountEntry> entry = kernel.table().at(record.target());
+    Optional<MountEntry> entry = kernel.at(record.target());
     MountState state =
         entry.isEmpty()
             ? MountState.NOT_MOUNTED

@@ -118,7 +118,7 @@ final class UnitSupervisor {
         }
         unit = join(state);
         unitLooked = System.nanoTime();
-        if (problem.isEmpty() && unit.running() && kernel.table().at(target).isPresent()) {
+        if (problem.isEmpty() && unit.running() && kernel.at(target).isPresent()) {
           return;
         }
         lastProblem = problem.orElse(lastProblem);

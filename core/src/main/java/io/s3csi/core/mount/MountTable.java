@@ -52,6 +52,61 @@ public record MountTable(List<MountEntry> entries) {
     return Optional.ofNullable(found);
   }
 
+  /**
+   * Returns the topmost mount at a mount point, as {@code parse(mountinfo).at(mountPoint)} does,
+   * but parses only the lines that name the mount point: with hundreds of mounts on a node, parsing
+   * every line for every look at one target is most of the cost of the look.
+   *
+   * @param mountinfo the file's content
+   * @param mountPoint an absolute, normalized path
+   * @return the last entry mounted there, if any
+   */
+  public static Optional<MountEntry> find(String mountinfo, Path mountPoint) {
+    String field = " " + escape(mountPoint.toString()) + " ";
+    MountEntry found = null;
+    int at = mountinfo.indexOf(field);
+    while (at >= 0) {
+      int start = mountinfo.lastIndexOf('\n', at) + 1;
+      int end = mountinfo.indexOf('\n', at);
+      if (end < 0) {
+        end = mountinfo.length();
+      }
+      Optional<MountEntry> entry = parseLine(mountinfo.substring(start, end));
+      if (entry.isPresent() && entry.get().mountPoint().equals(mountPoint)) {
+        found = entry.get();
+      }
+      at = mountinfo.indexOf(field, end);
+    }
+    return Optional.ofNullable(found);
+  }
+
+  /** Encodes a path as the kernel writes it in mountinfo: space, tab, newline and backslash. */
+  static String escape(String path) {
+    StringBuilder out = null;
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      String code =
+          switch (c) {
+            case ' ' -> "\\040";
+            case '\t' -> "\\011";
+            case '\n' -> "\\012";
+            case '\\' -> "\\134";
+            default -> null;
+          };
+      if (code != null && out == null) {
+        out = new StringBuilder(path.length() + 8).append(path, 0, i);
+      }
+      if (out != null) {
+        if (code != null) {
+          out.append(code);
+        } else {
+          out.append(c);
+        }
+      }
+    }
+    return out == null ? path : out.toString();
+  }
+
   private static Optional<MountEntry> parseLine(String line) {
     // id parent major:minor root mount-point options [optional fields...] - fstype source super
     String[] fields = line.strip().split(" ");

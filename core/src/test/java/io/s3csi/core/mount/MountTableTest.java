@@ -143,4 +143,52 @@ class MountTableTest {
   void mountEntry_fuse_recognizesFuseTypes(String fsType, boolean fuse) {
     assertThat(new MountEntry(Path.of("/m"), fsType, "src", Set.of()).fuse()).isEqualTo(fuse);
   }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/",
+        "/var/lib/kubelet",
+        POD + "/pv-photos/mount",
+        POD + "/my volume/mount",
+        "/mnt/back\\slash\ttab",
+        "/mnt/short",
+        "/mnt/no-separator",
+        "/mnt/over",
+        "/mnt/absent",
+        POD
+      })
+  void find_eachMountPoint_sameAsParsingTheWholeTable(String mountPoint) {
+    Path point = Path.of(mountPoint);
+
+    assertThat(MountTable.find(MOUNTINFO, point)).isEqualTo(MountTable.parse(MOUNTINFO).at(point));
+  }
+
+  @Test
+  void find_stackedMounts_returnsTheTopOne() {
+    assertThat(MountTable.find(MOUNTINFO, Path.of("/mnt/over")))
+        .hasValueSatisfying(entry -> assertThat(entry.fsType()).isEqualTo("fuse.rclone"));
+  }
+
+  @Test
+  void find_escapedMountPoint_matchesTheKernelsEncoding() {
+    assertThat(MountTable.find(MOUNTINFO, Path.of(POD + "/my volume/mount")))
+        .hasValueSatisfying(entry -> assertThat(entry.source()).isEqualTo("mountpoint-s3"));
+    assertThat(MountTable.find(MOUNTINFO, Path.of("/mnt/back\\slash\ttab")))
+        .hasValueSatisfying(entry -> assertThat(entry.fsType()).isEqualTo("tmpfs"));
+  }
+
+  @Test
+  void find_lastLineWithoutNewline_isRead() {
+    assertThat(MountTable.find("27 1 8:1 / /data rw - ext4 /dev/vda rw", Path.of("/data")))
+        .isPresent();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {"/plain|/plain", "/a b|/a\\040b", "/t\tx|/t\\011x", "/b\\s|/b\\134s"})
+  void escape_specialCharacters_octalAsTheKernelWrites(String path, String escaped) {
+    assertThat(MountTable.escape(path.replace("\\t", "\t"))).isEqualTo(escaped);
+  }
 }

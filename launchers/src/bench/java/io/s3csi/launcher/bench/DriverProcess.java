@@ -144,6 +144,28 @@ final class DriverProcess implements AutoCloseable {
     return Procfs.rssKib(process.pid());
   }
 
+  /**
+   * The durations the driver logged for its successful calls of a method ({@code
+   * method=csi.v1.Node/NodePublishVolume status=OK duration_ms=N}): the server's side of the RPC.
+   */
+  Samples loggedDurations(String method) {
+    Samples samples = new Samples();
+    String prefix = "method=" + method + " status=OK duration_ms=";
+    for (String line : errors().split("\n")) {
+      int at = line.indexOf(prefix);
+      if (at >= 0) {
+        String rest = line.substring(at + prefix.length());
+        int end = 0;
+        while (end < rest.length() && Character.isDigit(rest.charAt(end))) {
+          end++;
+        }
+        samples.add(
+            java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Long.parseLong(rest, 0, end, 10)));
+      }
+    }
+    return samples;
+  }
+
   String errors() {
     return read(errors);
   }

@@ -55,8 +55,7 @@ public final class Bench {
           case "jmh" -> Micro.run().markdown();
           case "time-to-mount" ->
               new TimeToMount(work, intProperty("bench.reps", 20))
-                  .run(listProperty("bench.mounters", "process,systemd"), clients())
-                  .markdown();
+                  .run(listProperty("bench.mounters", "process,systemd"), clients());
           case "mount-storm" ->
               new MountStorm(work, intProperty("bench.volumes", 200))
                   .run(listProperty("bench.mounters", "process").get(0), clients().get(0));

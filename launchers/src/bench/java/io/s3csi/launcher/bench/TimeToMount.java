@@ -4,6 +4,7 @@ import io.s3csi.core.fuse.FuseClient;
 import io.s3csi.core.fuse.FuseCommand;
 import io.s3csi.core.mount.PrivateDirectories;
 import io.s3csi.testkit.s3.EmbeddedS3Server;
+import io.s3csi.testkit.systemd.ExecResult;
 import io.s3csi.testkit.systemd.SystemdNamespace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +35,7 @@ final class TimeToMount {
     this.reps = reps;
   }
 
-  Table run(List<String> mounters, List<FuseClient> clients) throws Exception {
+  String run(List<String> mounters, List<FuseClient> clients) throws Exception {
     Table table =
         new Table(
             "mounter",
@@ -47,6 +49,7 @@ final class TimeToMount {
             "ratio p90",
             "NodePublish RPC median ms",
             "same argv as by hand");
+    Optional<Table> systemdCost = Optional.empty();
     try (EmbeddedS3Server s3 = EmbeddedS3Server.builder().start()) {
       for (String mounter : mounters) {
         Optional<SystemdNamespace> namespace =
@@ -57,12 +60,63 @@ final class TimeToMount {
           for (FuseClient client : clients) {
             measure(s3, namespace, mounter, client, table);
           }
+          if (namespace.isPresent()) {
+            systemdCost = Optional.of(systemdCost(namespace.get()));
+          }
         } finally {
           namespace.ifPresent(SystemdNamespace::close);
         }
       }
     }
-    return table;
+    return table.markdown()
+        + systemdCost
+            .map(
+                cost ->
+                    "\nWhat systemd itself costs, timed by a shell inside the same systemd"
+                        + " namespace (not through the driver):\n\n"
+                        + cost.markdown())
+            .orElse("");
+  }
+
+  /**
+   * Times, inside the namespace, what starting a unit costs systemd: {@code systemd-run} of a
+   * {@code Type=exec} unit returns once systemd has started it and the program was executed; {@code
+   * systemctl --version} is the same kind of tool starting without asking systemd anything.
+   */
+  private Table systemdCost(SystemdNamespace namespace) {
+    String script =
+        "for i in $(seq 1 "
+            + reps
+            + "); do"
+            + " a=$(date +%s%N); /bin/true; b=$(date +%s%N); echo true $((b-a));"
+            + " a=$(date +%s%N); systemctl --version >/dev/null; b=$(date +%s%N);"
+            + " echo version $((b-a));"
+            + " a=$(date +%s%N); systemd-run -q --collect -p Type=exec /bin/true; b=$(date +%s%N);"
+            + " echo run $((b-a));"
+            + " done";
+    ExecResult result = namespace.exec(List.of("sh", "-c", script), Duration.ofMinutes(2));
+    if (result.exitCode() != 0) {
+      throw new IllegalStateException("timing systemd-run failed: " + result);
+    }
+    Map<String, Samples> samples = new LinkedHashMap<>();
+    for (String line : result.stdout().split("\n")) {
+      String[] words = line.strip().split(" ");
+      if (words.length == 2) {
+        samples.computeIfAbsent(words[0], k -> new Samples()).add(Long.parseLong(words[1]));
+      }
+    }
+    Table cost = new Table("command", "runs", "median ms", "p90 ms");
+    row(cost, "/bin/true", samples.get("true"));
+    row(cost, "systemctl --version (a systemd tool starting)", samples.get("version"));
+    row(
+        cost,
+        "systemd-run -p Type=exec /bin/true (a transient unit started and executed)",
+        samples.get("run"));
+    return cost;
+  }
+
+  private static void row(Table table, String command, Samples samples) {
+    table.row(command, samples.count(), samples.medianMs(), samples.percentileMs(90));
   }
 
   private void measure(

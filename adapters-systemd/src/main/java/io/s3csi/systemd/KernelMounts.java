@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -34,18 +33,8 @@ final class KernelMounts {
 
   private static final String IDLE_PROBE_THREAD = "s3csi-probe (idle)";
 
-  /**
-   * Runs the probes: a thread per probe in flight, kept for a minute after its probe so that the
-   * probes of a storm of publishes do not each start one. A probe blocked on a hung client keeps
-   * its thread until the client answers or dies.
-   */
-  private static final ExecutorService PROBE_THREADS =
-      Executors.newCachedThreadPool(
-          task -> {
-            Thread thread = new Thread(task, IDLE_PROBE_THREAD);
-            thread.setDaemon(true);
-            return thread;
-          });
+  /** Runs the probes; a probe blocked on a hung client keeps its thread until the client goes. */
+  private static final ExecutorService PROBE_THREADS = DaemonPool.cached(IDLE_PROBE_THREAD);
 
   private final Path mountinfo;
   private final Syscalls syscalls;

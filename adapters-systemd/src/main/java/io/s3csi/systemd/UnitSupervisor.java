@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -30,14 +29,8 @@ final class UnitSupervisor {
   /** systemd's own grace beyond the stop timeout: SIGKILL and the stop note take a moment. */
   private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
 
-  /** Reads unit states beside a publish's probes; a thread per read in flight, kept a minute. */
-  private static final ExecutorService STATE_READS =
-      Executors.newCachedThreadPool(
-          task -> {
-            Thread thread = new Thread(task, "s3csi-unit-state");
-            thread.setDaemon(true);
-            return thread;
-          });
+  /** Reads unit states beside a publish's probes. */
+  private static final ExecutorService STATE_READS = DaemonPool.cached("s3csi-unit-state");
 
   private final Systemd systemd;
   private final KernelMounts kernel;

@@ -1,5 +1,7 @@
 package io.s3csi.launcher;
 
+import static io.s3csi.launcher.FuseHost.assumeRunnable;
+import static io.s3csi.launcher.S3Objects.awaitObject;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,11 +16,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,12 +79,7 @@ class BareHostIT {
     assertThat(mounted.out())
         .isEqualTo("mounted " + bucket + "/team/ at " + mnt + " (unit " + unit + ")\n");
     Files.writeString(systemd.hostView(mnt).resolve("report.csv"), "a,b\n", UTF_8);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                assertThat(s3.getObject(bucket, "team/report.csv").map(b -> new String(b, UTF_8)))
-                    .contains("a,b\n"));
+    awaitObject(s3, bucket, "team/report.csv", "a,b\n");
     assertThat(systemd.systemctl("show", unit).requireSuccess().stdout())
         .contains("ActiveState=active")
         .doesNotContain(s3.secretAccessKey());
@@ -151,18 +148,7 @@ class BareHostIT {
     NamespacedLauncher.Result failed =
         launcher.run(
             Map.of("AWS_ACCESS_KEY_ID", s3.accessKeyId(), "AWS_SECRET_ACCESS_KEY", wrong),
-            "mount",
-            bucket,
-            mnt.toString(),
-            "--fuse-client",
-            "s3fs",
-            "--endpoint-url",
-            s3.endpoint().toString(),
-            "--region",
-            "us-east-1",
-            "--path-style",
-            "--state-dir",
-            state);
+            mountArgs(FuseClient.S3FS, bucket, mnt));
 
     assertThat(failed.exitCode()).isEqualTo(S3csi.EXIT_FAILURE);
     assertThat(failed.err())
@@ -187,21 +173,7 @@ class BareHostIT {
     s3.putObject(bucket, "seen.txt", "seen".getBytes(UTF_8));
 
     NamespacedLauncher.Running foreground =
-        launcher.start(
-            keys,
-            "mount",
-            bucket,
-            mnt.toString(),
-            "--foreground",
-            "--fuse-client",
-            client.id(),
-            "--endpoint-url",
-            s3.endpoint().toString(),
-            "--region",
-            "us-east-1",
-            "--path-style",
-            "--state-dir",
-            state);
+        launcher.start(keys, mountArgs(client, bucket, mnt, "--foreground"));
 
     await()
         .atMost(Duration.ofSeconds(90))
@@ -228,20 +200,28 @@ class BareHostIT {
 
   private NamespacedLauncher.Result mount(FuseClient client, String source, Path mnt)
       throws InterruptedException {
-    return launcher.run(
-        keys,
-        "mount",
-        source,
-        mnt.toString(),
-        "--fuse-client",
-        client.id(),
-        "--endpoint-url",
-        s3.endpoint().toString(),
-        "--region",
-        "us-east-1",
-        "--path-style",
-        "--state-dir",
-        state);
+    return launcher.run(keys, mountArgs(client, source, mnt));
+  }
+
+  /** {@code mount <source> <mnt>} with the client, the S3 server's flags and the state dir. */
+  private String[] mountArgs(FuseClient client, String source, Path mnt, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "mount",
+                source,
+                mnt.toString(),
+                "--fuse-client",
+                client.id(),
+                "--endpoint-url",
+                s3.endpoint().toString(),
+                "--region",
+                "us-east-1",
+                "--path-style",
+                "--state-dir",
+                state));
+    args.addAll(List.of(extra));
+    return args.toArray(String[]::new);
   }
 
   private Path directory(String name) throws IOException {
@@ -253,15 +233,5 @@ class BareHostIT {
         Files.isExecutable(Path.of("/usr/bin/s3fs")) ? FuseClient.S3FS : FuseClient.RCLONE;
     assumeRunnable(client);
     return client;
-  }
-
-  private static void assumeRunnable(FuseClient client) {
-    Optional<String> why =
-        !Files.exists(Path.of("/dev/fuse"))
-            ? Optional.of("/dev/fuse is missing")
-            : !Files.isExecutable(Path.of("/usr/bin", client.id()))
-                ? Optional.of(client.id() + " is not installed in /usr/bin")
-                : Optional.empty();
-    Assumptions.assumeTrue(why.isEmpty(), () -> why.orElse(""));
   }
 }

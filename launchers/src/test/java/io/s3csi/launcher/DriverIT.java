@@ -1,5 +1,9 @@
 package io.s3csi.launcher;
 
+import static io.s3csi.launcher.CsiRequests.multiWriter;
+import static io.s3csi.launcher.CsiRequests.unpublish;
+import static io.s3csi.launcher.FuseHost.clientProcesses;
+import static io.s3csi.launcher.FuseHost.mountsUnder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -7,32 +11,26 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.s3csi.core.fuse.FuseClient;
-import io.s3csi.core.mount.PrivateDirectories;
 import io.s3csi.grpc.CsiClient;
 import io.s3csi.grpc.csi.v1.ControllerGetCapabilitiesRequest;
 import io.s3csi.grpc.csi.v1.ControllerServiceCapability;
-import io.s3csi.grpc.csi.v1.CreateVolumeRequest;
 import io.s3csi.grpc.csi.v1.DeleteVolumeRequest;
 import io.s3csi.grpc.csi.v1.GetPluginCapabilitiesRequest;
 import io.s3csi.grpc.csi.v1.GetPluginInfoRequest;
 import io.s3csi.grpc.csi.v1.NodeGetInfoRequest;
 import io.s3csi.grpc.csi.v1.NodePublishVolumeRequest;
-import io.s3csi.grpc.csi.v1.NodeUnpublishVolumeRequest;
 import io.s3csi.grpc.csi.v1.PluginCapability;
 import io.s3csi.grpc.csi.v1.Volume;
-import io.s3csi.grpc.csi.v1.VolumeCapability;
 import io.s3csi.testkit.junit.S3ServerExtension;
 import io.s3csi.testkit.s3.EmbeddedS3Server;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -51,12 +49,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @ExtendWith(S3ServerExtension.class)
 class DriverIT {
-  private static final Duration UPLOAD = Duration.ofSeconds(30);
   private static final AtomicInteger BUCKETS = new AtomicInteger();
   private static EmbeddedS3Server s3;
 
   @TempDir Path dir;
-  private Driver driver;
+  private InJvmDriver driver;
   private CsiClient csi;
   private S3View view;
   private final List<Published> published = new ArrayList<>();
@@ -70,13 +67,10 @@ class DriverIT {
   void stop() {
     for (Published p : published) {
       try {
-        csi.node().nodeUnpublishVolume(unpublishRequest(p.volumeId(), p.target()));
+        csi.node().nodeUnpublishVolume(unpublish(p.volumeId(), p.target()));
       } catch (RuntimeException e) {
         // the test failed already; the driver's close unmounts what is left
       }
-    }
-    if (csi != null) {
-      csi.close();
     }
     if (driver != null) {
       driver.close();
@@ -177,14 +171,14 @@ class DriverIT {
     publish(bucket, bucket, target);
     assertThat(clientProcesses(target)).hasSize(1);
 
-    csi.node().nodeUnpublishVolume(unpublishRequest(bucket, target));
+    csi.node().nodeUnpublishVolume(unpublish(bucket, target));
 
     assertThat(target).doesNotExist();
     assertThat(privateDirectory(target)).doesNotExist();
     assertThat(clientProcesses(target)).isEmpty();
     assertThat(mountsUnder(dir)).isEmpty();
 
-    csi.node().nodeUnpublishVolume(unpublishRequest(bucket, target));
+    csi.node().nodeUnpublishVolume(unpublish(bucket, target));
     assertThat(target).doesNotExist();
   }
 
@@ -250,50 +244,34 @@ class DriverIT {
   void createVolume_isPublishedWrittenUnpublishedAndDeletedByItsPolicy(String mode, String policy)
       throws IOException {
     start(FuseClient.S3FS);
-    Map<String, String> secrets =
-        Map.of("accessKeyId", s3.accessKeyId(), "secretAccessKey", s3.secretAccessKey());
-    VolumeCapability capability = multiWriter();
+    Map<String, String> secrets = CsiRequests.keys(s3);
     Map<String, String> parameters = new HashMap<>();
     parameters.put("provisioningMode", mode);
     parameters.put("deletePolicy", policy);
-    parameters.put("authenticationSource", "secret");
     if (mode.equals("prefix")) {
       parameters.put("bucketName", bucket());
     }
 
     Volume volume =
         csi.controller()
-            .createVolume(
-                CreateVolumeRequest.newBuilder()
-                    .setName("pvc-" + UUID.randomUUID())
-                    .addVolumeCapabilities(capability)
-                    .putAllParameters(parameters)
-                    .putAllSecrets(secrets)
-                    .build())
+            .createVolume(CsiRequests.createVolume(secrets).putAllParameters(parameters).build())
             .getVolume();
     String bucket = volume.getVolumeContextMap().get("bucketName");
     Path target = target("pv-dynamic");
     published.add(new Published(volume.getVolumeId(), target));
     csi.node()
         .nodePublishVolume(
-            NodePublishVolumeRequest.newBuilder()
-                .setVolumeId(volume.getVolumeId())
-                .setTargetPath(target.toString())
-                .setVolumeCapability(capability)
+            CsiRequests.publish(volume.getVolumeId(), target, multiWriter())
                 .putAllVolumeContext(volume.getVolumeContextMap())
                 .putAllSecrets(secrets)
                 .build());
     Files.writeString(target.resolve("data.txt"), "dynamic", StandardCharsets.UTF_8);
     await()
-        .atMost(UPLOAD)
+        .atMost(S3Objects.UPLOAD)
         .untilAsserted(
             () -> assertThat(s3.listObjects(bucket)).anyMatch(k -> k.endsWith("data.txt")));
-    csi.node().nodeUnpublishVolume(unpublishRequest(volume.getVolumeId(), target));
-    DeleteVolumeRequest delete =
-        DeleteVolumeRequest.newBuilder()
-            .setVolumeId(volume.getVolumeId())
-            .putAllSecrets(secrets)
-            .build();
+    csi.node().nodeUnpublishVolume(unpublish(volume.getVolumeId(), target));
+    DeleteVolumeRequest delete = CsiRequests.deleteVolume(volume.getVolumeId(), secrets);
 
     switch (policy) {
       case "retain" -> {
@@ -326,17 +304,17 @@ class DriverIT {
   @Test
   void modeController_servesControllerNotNode() throws IOException {
     driver =
-        Driver.start(
-            DriverConfig.fromFlags(
-                "--endpoint",
-                "unix://" + dir.resolve("ctl.sock"),
-                "--node-id",
-                "it-node",
-                "--mode",
-                "controller",
-                "--state-dir",
-                dir.resolve("state").toString()));
-    csi = CsiClient.connect(driver.endpoint());
+        InJvmDriver.start(
+            dir,
+            "--endpoint",
+            "unix://" + dir.resolve("ctl.sock"),
+            "--node-id",
+            "it-node",
+            "--mode",
+            "controller",
+            "--state-dir",
+            dir.resolve("state").toString());
+    csi = driver.csi();
 
     assertThatThrownBy(() -> csi.node().nodeGetInfo(NodeGetInfoRequest.getDefaultInstance()))
         .satisfies(e -> assertStatus(e, Status.Code.UNIMPLEMENTED, "csi.v1.Node"));
@@ -354,33 +332,8 @@ class DriverIT {
   }
 
   private void start(FuseClient client) {
-    try {
-      driver =
-          Driver.start(
-              DriverConfig.fromFlags(
-                  "--endpoint",
-                  "unix://" + dir.resolve("csi.sock"),
-                  "--node-id",
-                  "it-node",
-                  "--mode",
-                  "all",
-                  "--mounter",
-                  "process",
-                  "--fuse-client",
-                  client.id(),
-                  "--kubelet-dir",
-                  dir.resolve("kubelet").toString(),
-                  "--state-dir",
-                  dir.resolve("state").toString(),
-                  "--s3-endpoint-url",
-                  s3.endpoint().toString(),
-                  "--s3-region",
-                  "us-east-1",
-                  "--s3-path-style"));
-    } catch (IOException e) {
-      throw new AssertionError("the driver did not start", e);
-    }
-    csi = CsiClient.connect(driver.endpoint());
+    driver = InJvmDriver.start(dir, s3, "all", client);
+    csi = driver.csi();
     view = new S3View(s3.endpoint(), "us-east-1", s3.accessKeyId(), s3.secretAccessKey());
   }
 
@@ -391,15 +344,7 @@ class DriverIT {
   }
 
   private Path target(String pv) {
-    Path target =
-        dir.resolve(
-            "kubelet/pods/" + UUID.randomUUID() + "/volumes/kubernetes.io~csi/" + pv + "/mount");
-    try {
-      Files.createDirectories(target.getParent());
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-    return target;
+    return driver.directory().target(pv);
   }
 
   private void publish(String volumeId, String bucket, Path target) {
@@ -407,78 +352,26 @@ class DriverIT {
   }
 
   private void publishHandle(String volumeId, Path target, Map<String, String> attributes) {
-    Map<String, String> secrets =
-        Map.of("accessKeyId", s3.accessKeyId(), "secretAccessKey", s3.secretAccessKey());
+    Map<String, String> secrets = CsiRequests.keys(s3);
     published.add(new Published(volumeId, target));
     csi.node().nodePublishVolume(publishRequest(volumeId, target, attributes, secrets));
   }
 
   private static NodePublishVolumeRequest publishRequest(
       String volumeId, Path target, Map<String, String> attributes, Map<String, String> secrets) {
-    Map<String, String> context = new HashMap<>(attributes);
-    context.put("authenticationSource", "secret");
-    return NodePublishVolumeRequest.newBuilder()
-        .setVolumeId(volumeId)
-        .setTargetPath(target.toString())
-        .setVolumeCapability(multiWriter())
-        .putAllVolumeContext(context)
+    return CsiRequests.publish(volumeId, target, multiWriter())
+        .putAllVolumeContext(attributes)
+        .putVolumeContext("authenticationSource", "secret")
         .putAllSecrets(secrets)
         .build();
   }
 
-  private static VolumeCapability multiWriter() {
-    return VolumeCapability.newBuilder()
-        .setMount(VolumeCapability.MountVolume.getDefaultInstance())
-        .setAccessMode(
-            VolumeCapability.AccessMode.newBuilder()
-                .setMode(VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER))
-        .build();
-  }
-
-  private static NodeUnpublishVolumeRequest unpublishRequest(String volumeId, Path target) {
-    return NodeUnpublishVolumeRequest.newBuilder()
-        .setVolumeId(volumeId)
-        .setTargetPath(target.toString())
-        .build();
-  }
-
   private void awaitObject(String bucket, String key, String content) {
-    await()
-        .atMost(UPLOAD)
-        .untilAsserted(
-            () ->
-                assertThat(new String(view.get(bucket, key), StandardCharsets.UTF_8))
-                    .isEqualTo(content));
+    S3Objects.awaitObject(view, bucket, key, content);
   }
 
   private Path privateDirectory(Path target) {
-    return new PrivateDirectories(dir.resolve("state").resolve(DriverConfig.MOUNTS_DIRECTORY))
-        .directoryFor(target);
-  }
-
-  /** Pids of live processes whose command line names the target: the FUSE client. */
-  static List<Long> clientProcesses(Path target) {
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.pid() != ProcessHandle.current().pid())
-        .filter(p -> cmdline(p.pid()).contains(target.toString()))
-        .map(ProcessHandle::pid)
-        .toList();
-  }
-
-  private static String cmdline(long pid) {
-    try {
-      return Files.readString(
-              Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8)
-          .replace('\0', ' ');
-    } catch (IOException e) {
-      return ""; // exited meanwhile
-    }
-  }
-
-  static List<String> mountsUnder(Path dir) throws IOException {
-    return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-        .filter(line -> line.contains(" " + dir + "/"))
-        .toList();
+    return driver.directory().privateDirectory(target);
   }
 
   private static void assertStatus(Throwable e, Status.Code code, String message) {

@@ -1,5 +1,10 @@
 package io.s3csi.launcher;
 
+import static io.s3csi.launcher.CsiRequests.multiWriter;
+import static io.s3csi.launcher.CsiRequests.unpublish;
+import static io.s3csi.launcher.FuseHost.assumeRunnable;
+import static io.s3csi.launcher.FuseHost.clientProcesses;
+import static io.s3csi.launcher.FuseHost.mountsUnder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
@@ -7,29 +12,23 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.s3csi.core.fuse.FuseClient;
-import io.s3csi.core.mount.PrivateDirectories;
 import io.s3csi.grpc.CsiClient;
 import io.s3csi.grpc.csi.v1.CreateVolumeRequest;
-import io.s3csi.grpc.csi.v1.NodeGetVolumeStatsRequest;
 import io.s3csi.grpc.csi.v1.NodeGetVolumeStatsResponse;
 import io.s3csi.grpc.csi.v1.NodePublishVolumeRequest;
-import io.s3csi.grpc.csi.v1.NodeUnpublishVolumeRequest;
 import io.s3csi.grpc.csi.v1.Volume;
 import io.s3csi.grpc.csi.v1.VolumeCapability;
 import io.s3csi.grpc.csi.v1.VolumeUsage;
 import io.s3csi.testkit.s3.EmbeddedS3Server;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,12 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FaultIT {
-  private static final Duration UPLOAD = Duration.ofSeconds(30);
   private static final AtomicInteger BUCKETS = new AtomicInteger();
   private static EmbeddedS3Server s3;
 
   @TempDir Path dir;
-  private Driver driver;
+  private InJvmDriver driver;
   private CsiClient csi;
   private S3View view;
 
@@ -64,9 +62,6 @@ class FaultIT {
   @AfterEach
   void stop() {
     s3.restart();
-    if (csi != null) {
-      csi.close();
-    }
     if (driver != null) {
       driver.close(); // the process mounter unmounts what a failed test left
     }
@@ -77,7 +72,7 @@ class FaultIT {
 
   @Test
   void clientKilled_statsTurnAbnormal_republishHealsAndTheDataIsStillInS3() throws Exception {
-    assumeInstalled(FuseClient.S3FS);
+    assumeRunnable(FuseClient.S3FS);
     start();
     String bucket = bucket();
     Path target = target("pv-killed");
@@ -91,7 +86,7 @@ class FaultIT {
         .containsExactly(VolumeUsage.Unit.BYTES, VolumeUsage.Unit.INODES);
     System.out.println("[FaultIT] s3fs reports " + healthy.getUsageList());
 
-    List<Long> clients = DriverIT.clientProcesses(target);
+    List<Long> clients = clientProcesses(target);
     assertThat(clients).hasSize(1);
     kill9(clients.get(0));
 
@@ -109,8 +104,8 @@ class FaultIT {
 
     assertThat(stats(bucket, target).getVolumeCondition().getAbnormal()).isFalse();
     assertThat(Files.readString(target.resolve("before.txt"))).isEqualTo("written before the kill");
-    assertThat(DriverIT.clientProcesses(target)).hasSize(1).doesNotContain(clients.get(0));
-    assertThat(DriverIT.mountsUnder(target.getParent())).hasSize(1);
+    assertThat(clientProcesses(target)).hasSize(1).doesNotContain(clients.get(0));
+    assertThat(mountsUnder(target.getParent())).hasSize(1);
     Files.writeString(target.resolve("after.txt"), "written after the republish");
     awaitObject(bucket, "after.txt", "written after the republish");
 
@@ -121,7 +116,7 @@ class FaultIT {
 
   @Test
   void s3StoppedDuringPublish_failsLeavingNothingAndTheRetryAfterARestartMounts() throws Exception {
-    assumeInstalled(FuseClient.S3FS);
+    assumeRunnable(FuseClient.S3FS);
     start();
     String bucket = bucket();
     Path target = target("pv-outage");
@@ -145,8 +140,8 @@ class FaultIT {
         .contains("last output of s3fs:")
         .doesNotContain(s3.secretAccessKey());
     System.out.println("[FaultIT] publish with S3 down: " + e.getStatus().getDescription());
-    assertThat(DriverIT.mountsUnder(target.getParent())).isEmpty();
-    assertThat(DriverIT.clientProcesses(target)).isEmpty();
+    assertThat(mountsUnder(target.getParent())).isEmpty();
+    assertThat(clientProcesses(target)).isEmpty();
     assertThat(privateDirectory(target)).doesNotExist();
 
     s3.restart();
@@ -161,14 +156,7 @@ class FaultIT {
   @Test
   void s3StoppedDuringCreateVolume_isUnavailableAndTheRetryAfterARestartCreates() {
     start();
-    CreateVolumeRequest request =
-        CreateVolumeRequest.newBuilder()
-            .setName("pvc-" + UUID.randomUUID())
-            .addVolumeCapabilities(multiWriter())
-            .putParameters("authenticationSource", "secret")
-            .putSecrets("accessKeyId", s3.accessKeyId())
-            .putSecrets("secretAccessKey", s3.secretAccessKey())
-            .build();
+    CreateVolumeRequest request = CsiRequests.createVolume(CsiRequests.keys(s3)).build();
     s3.stop();
 
     StatusRuntimeException e =
@@ -214,45 +202,13 @@ class FaultIT {
   }
 
   private void start(String sweepInterval) {
-    try {
-      driver =
-          Driver.start(
-              DriverConfig.fromFlags(
-                  "--endpoint",
-                  "unix://" + dir.resolve("csi.sock"),
-                  "--node-id",
-                  "it-node",
-                  "--mode",
-                  "all",
-                  "--mounter",
-                  "process",
-                  "--fuse-client",
-                  "s3fs",
-                  "--kubelet-dir",
-                  dir.resolve("kubelet").toString(),
-                  "--state-dir",
-                  dir.resolve("state").toString(),
-                  "--s3-endpoint-url",
-                  s3.endpoint().toString(),
-                  "--s3-region",
-                  "us-east-1",
-                  "--s3-path-style",
-                  "--sweep-interval",
-                  sweepInterval));
-    } catch (IOException e) {
-      throw new AssertionError("the driver did not start", e);
-    }
-    csi = CsiClient.connect(driver.endpoint());
+    driver = InJvmDriver.start(dir, s3, "all", FuseClient.S3FS, "--sweep-interval", sweepInterval);
+    csi = driver.csi();
     view = new S3View(s3.endpoint(), "us-east-1", s3.accessKeyId(), s3.secretAccessKey());
   }
 
   private NodeGetVolumeStatsResponse stats(String volumeId, Path target) {
-    return csi.node()
-        .nodeGetVolumeStats(
-            NodeGetVolumeStatsRequest.newBuilder()
-                .setVolumeId(volumeId)
-                .setVolumePath(target.toString())
-                .build());
+    return csi.node().nodeGetVolumeStats(CsiRequests.stats(volumeId, target));
   }
 
   private static String bucket() {
@@ -261,65 +217,27 @@ class FaultIT {
     return bucket;
   }
 
-  private Path target(String pv) throws IOException {
-    Path target =
-        dir.resolve(
-            "kubelet/pods/" + UUID.randomUUID() + "/volumes/kubernetes.io~csi/" + pv + "/mount");
-    Files.createDirectories(target.getParent());
-    return target;
+  private Path target(String pv) {
+    return driver.directory().target(pv);
   }
 
   private static NodePublishVolumeRequest publish(String bucket, Path target) {
-    return NodePublishVolumeRequest.newBuilder()
-        .setVolumeId(bucket)
-        .setTargetPath(target.toString())
-        .setVolumeCapability(multiWriter())
-        .putVolumeContext("bucketName", bucket)
-        .putVolumeContext("authenticationSource", "secret")
-        .putSecrets("accessKeyId", s3.accessKeyId())
-        .putSecrets("secretAccessKey", s3.secretAccessKey())
-        .build();
-  }
-
-  private static NodeUnpublishVolumeRequest unpublish(String volumeId, Path target) {
-    return NodeUnpublishVolumeRequest.newBuilder()
-        .setVolumeId(volumeId)
-        .setTargetPath(target.toString())
-        .build();
-  }
-
-  private static VolumeCapability multiWriter() {
-    return VolumeCapability.newBuilder()
-        .setMount(VolumeCapability.MountVolume.getDefaultInstance())
-        .setAccessMode(
-            VolumeCapability.AccessMode.newBuilder()
-                .setMode(VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER))
+    return CsiRequests.publishBucket(bucket, target, multiWriter())
+        .putAllSecrets(CsiRequests.keys(s3))
         .build();
   }
 
   private void awaitObject(String bucket, String key, String content) {
-    await()
-        .atMost(UPLOAD)
-        .untilAsserted(
-            () ->
-                assertThat(new String(view.get(bucket, key), StandardCharsets.UTF_8))
-                    .isEqualTo(content));
+    S3Objects.awaitObject(view, bucket, key, content);
   }
 
   private Path privateDirectory(Path target) {
-    return new PrivateDirectories(dir.resolve("state").resolve(DriverConfig.MOUNTS_DIRECTORY))
-        .directoryFor(target);
+    return driver.directory().privateDirectory(target);
   }
 
   private static void kill9(long pid) throws Exception {
     Process kill = new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start();
     assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(kill.exitValue()).isZero();
-  }
-
-  private static void assumeInstalled(FuseClient client) {
-    Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "/dev/fuse is missing");
-    Assumptions.assumeTrue(
-        Files.isExecutable(Path.of("/usr/bin", client.id())), client.id() + " is not installed");
   }
 }

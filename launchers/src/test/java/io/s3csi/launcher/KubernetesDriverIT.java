@@ -1,18 +1,18 @@
 package io.s3csi.launcher;
 
+import static io.s3csi.launcher.FuseHost.clientProcesses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.s3csi.core.mount.PrivateDirectories;
+import io.s3csi.core.fuse.FuseClient;
 import io.s3csi.grpc.CsiClient;
 import io.s3csi.grpc.csi.v1.NodeGetInfoRequest;
 import io.s3csi.grpc.csi.v1.NodeGetInfoResponse;
 import io.s3csi.grpc.csi.v1.NodePublishVolumeRequest;
 import io.s3csi.grpc.csi.v1.NodeUnpublishVolumeRequest;
-import io.s3csi.grpc.csi.v1.VolumeCapability;
 import io.s3csi.k8s.StartupTaintRemover;
 import io.s3csi.testkit.junit.S3ServerExtension;
 import io.s3csi.testkit.k8s.FakeKubernetesApi;
@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(S3ServerExtension.class)
 class KubernetesDriverIT {
-  private static final String NODE = "it-node";
+  private static final String NODE = DriverDirectory.NODE_ID;
   private static final String AUDIENCE = "sts.amazonaws.com";
   private static final String ROLE_A = "arn:aws:iam::111122223333:role/team-a-reader";
   private static final String ROLE_B = "arn:aws:iam::111122223333:role/team-b-writer";
@@ -64,7 +64,7 @@ class KubernetesDriverIT {
 
   @TempDir Path dir;
   private final FakeKubernetesApi api = FakeKubernetesApi.start();
-  private Driver driver;
+  private InJvmDriver driver;
   private CsiClient csi;
   private final List<NodeUnpublishVolumeRequest> published = new ArrayList<>();
 
@@ -99,9 +99,6 @@ class KubernetesDriverIT {
         // the test failed already; the driver's close unmounts what is left
       }
     }
-    if (csi != null) {
-      csi.close();
-    }
     if (driver != null) {
       driver.close();
     }
@@ -112,7 +109,7 @@ class KubernetesDriverIT {
   void start_removesTheStartupTaintOnceServingAndKeepsOtherTaints() throws Exception {
     start();
 
-    assertThat(driver.startupTaint().get(30, TimeUnit.SECONDS))
+    assertThat(driver.driver().startupTaint().get(30, TimeUnit.SECONDS))
         .contains(StartupTaintRemover.Outcome.REMOVED);
     String node = api.get("nodes", null, NODE).orElseThrow();
     assertThat(node)
@@ -183,7 +180,7 @@ class KubernetesDriverIT {
     assertThat(Files.readString(tokenFile)).isEqualTo("token-two");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)))
         .isEqualTo("rw-------");
-    assertThat(DriverIT.clientProcesses(target)).containsExactly(pid);
+    assertThat(clientProcesses(target)).containsExactly(pid);
     assertThat(mountId(target)).isEqualTo(mountId);
   }
 
@@ -234,7 +231,7 @@ class KubernetesDriverIT {
               assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
               assertThat(status.getDescription()).contains("get serviceaccounts");
             });
-    assertThat(DriverIT.clientProcesses(target)).isEmpty();
+    assertThat(clientProcesses(target)).isEmpty();
   }
 
   @Test
@@ -276,25 +273,6 @@ class KubernetesDriverIT {
     List<String> flags =
         new ArrayList<>(
             List.of(
-                "--endpoint",
-                "unix://" + dir.resolve("csi.sock"),
-                "--node-id",
-                NODE,
-                "--mode",
-                "node",
-                "--mounter",
-                "process",
-                "--fuse-client",
-                "rclone",
-                "--kubelet-dir",
-                dir.resolve("kubelet").toString(),
-                "--state-dir",
-                dir.resolve("state").toString(),
-                "--s3-endpoint-url",
-                s3.endpoint().toString(),
-                "--s3-region",
-                "us-east-1",
-                "--s3-path-style",
                 "--kubernetes",
                 api.url(),
                 "--pod-namespace",
@@ -302,12 +280,8 @@ class KubernetesDriverIT {
                 "--pod-name",
                 "s3csi-node-it"));
     flags.addAll(List.of(extra));
-    try {
-      driver = Driver.start(DriverConfig.fromFlags(flags.toArray(String[]::new)));
-    } catch (IOException e) {
-      throw new AssertionError("the driver did not start", e);
-    }
-    csi = CsiClient.connect(driver.endpoint());
+    driver = InJvmDriver.start(dir, s3, "node", FuseClient.RCLONE, flags.toArray(String[]::new));
+    csi = driver.csi();
   }
 
   private void serviceAccount(String namespace, String name, String role) {
@@ -325,15 +299,7 @@ class KubernetesDriverIT {
   }
 
   private Path target(String pv) {
-    Path target =
-        dir.resolve(
-            "kubelet/pods/" + UUID.randomUUID() + "/volumes/kubernetes.io~csi/" + pv + "/mount");
-    try {
-      Files.createDirectories(target.getParent());
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-    return target;
+    return driver.directory().target(pv);
   }
 
   private static Map<String, String> pod(String namespace, String name, String account) {
@@ -348,15 +314,7 @@ class KubernetesDriverIT {
 
   private static NodePublishVolumeRequest.Builder request(
       String volumeId, Path target, Map<String, String> context) {
-    return NodePublishVolumeRequest.newBuilder()
-        .setVolumeId(volumeId)
-        .setTargetPath(target.toString())
-        .setVolumeCapability(
-            VolumeCapability.newBuilder()
-                .setMount(VolumeCapability.MountVolume.getDefaultInstance())
-                .setAccessMode(
-                    VolumeCapability.AccessMode.newBuilder()
-                        .setMode(VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER)))
+    return CsiRequests.publish(volumeId, target, CsiRequests.multiWriter())
         .putAllVolumeContext(context);
   }
 
@@ -377,21 +335,16 @@ class KubernetesDriverIT {
   }
 
   private void publish(NodePublishVolumeRequest request) {
-    published.add(
-        NodeUnpublishVolumeRequest.newBuilder()
-            .setVolumeId(request.getVolumeId())
-            .setTargetPath(request.getTargetPath())
-            .build());
+    published.add(CsiRequests.unpublish(request.getVolumeId(), Path.of(request.getTargetPath())));
     csi.node().nodePublishVolume(request);
   }
 
   private Path privateDirectory(Path target) {
-    return new PrivateDirectories(dir.resolve("state").resolve(DriverConfig.MOUNTS_DIRECTORY))
-        .directoryFor(target);
+    return driver.directory().privateDirectory(target);
   }
 
   private static long onlyClient(Path target) {
-    List<Long> pids = DriverIT.clientProcesses(target);
+    List<Long> pids = clientProcesses(target);
     assertThat(pids).hasSize(1);
     return pids.get(0);
   }

@@ -4,21 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.StatusRuntimeException;
+import io.s3csi.core.fuse.FuseClient;
 import io.s3csi.grpc.CsiClient;
 import io.s3csi.grpc.csi.v1.NodePublishVolumeRequest;
-import io.s3csi.grpc.csi.v1.NodeUnpublishVolumeRequest;
 import io.s3csi.grpc.csi.v1.ProbeRequest;
-import io.s3csi.grpc.csi.v1.VolumeCapability;
 import io.s3csi.testkit.s3.EmbeddedS3Server;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,44 +31,18 @@ class ObservabilityIT {
 
   @TempDir Path dir;
   private EmbeddedS3Server s3;
-  private Driver driver;
+  private InJvmDriver driver;
   private CsiClient csi;
 
   @BeforeEach
-  void start() throws IOException {
+  void start() {
     s3 = EmbeddedS3Server.builder().start();
-    driver =
-        Driver.start(
-            DriverConfig.fromFlags(
-                "--endpoint",
-                "unix://" + dir.resolve("csi.sock"),
-                "--node-id",
-                "it-node",
-                "--mode",
-                "all",
-                "--mounter",
-                "process",
-                "--fuse-client",
-                "s3fs",
-                "--kubelet-dir",
-                dir.resolve("kubelet").toString(),
-                "--state-dir",
-                dir.resolve("state").toString(),
-                "--s3-endpoint-url",
-                s3.endpoint().toString(),
-                "--s3-region",
-                "us-east-1",
-                "--s3-path-style",
-                "--metrics-address",
-                "127.0.0.1:0"));
-    csi = CsiClient.connect(driver.endpoint());
+    driver = InJvmDriver.start(dir, s3, "all", FuseClient.S3FS, "--metrics-address", "127.0.0.1:0");
+    csi = driver.csi();
   }
 
   @AfterEach
   void stop() {
-    if (csi != null) {
-      csi.close();
-    }
     if (driver != null) {
       driver.close();
     }
@@ -88,12 +59,7 @@ class ObservabilityIT {
     csi.node().nodePublishVolume(publish(target, true));
     assertThatThrownBy(() -> csi.node().nodePublishVolume(publish(target(), false)))
         .isInstanceOf(StatusRuntimeException.class);
-    csi.node()
-        .nodeUnpublishVolume(
-            NodeUnpublishVolumeRequest.newBuilder()
-                .setVolumeId("obs-bucket")
-                .setTargetPath(target.toString())
-                .build());
+    csi.node().nodeUnpublishVolume(CsiRequests.unpublish("obs-bucket", target));
 
     HttpResponse<String> metrics = get("/metrics");
     assertThat(metrics.statusCode()).isEqualTo(200);
@@ -129,7 +95,7 @@ class ObservabilityIT {
 
   @Test
   void start_metricsPortTaken_isAConfigurationErrorNamingTheFlag() {
-    int port = driver.metricsAddress().orElseThrow().getPort();
+    int port = metricsPort();
 
     assertThatThrownBy(
             () ->
@@ -153,38 +119,25 @@ class ObservabilityIT {
 
   private NodePublishVolumeRequest publish(Path target, boolean withSecrets) {
     NodePublishVolumeRequest.Builder request =
-        NodePublishVolumeRequest.newBuilder()
-            .setVolumeId("obs-bucket")
-            .setTargetPath(target.toString())
-            .setVolumeCapability(
-                VolumeCapability.newBuilder()
-                    .setMount(VolumeCapability.MountVolume.getDefaultInstance())
-                    .setAccessMode(
-                        VolumeCapability.AccessMode.newBuilder()
-                            .setMode(VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER)))
-            .putVolumeContext("bucketName", "obs-bucket")
-            .putVolumeContext("authenticationSource", "secret");
+        CsiRequests.publishBucket("obs-bucket", target, CsiRequests.multiWriter());
     if (withSecrets) {
-      request
-          .putSecrets("accessKeyId", s3.accessKeyId())
-          .putSecrets("secretAccessKey", s3.secretAccessKey());
+      request.putAllSecrets(CsiRequests.keys(s3));
     }
     return request.build();
   }
 
-  private Path target() throws IOException {
-    Path target =
-        dir.resolve(
-            "kubelet/pods/" + UUID.randomUUID() + "/volumes/kubernetes.io~csi/pv-obs/mount");
-    Files.createDirectories(target.getParent());
-    return target;
+  private Path target() {
+    return driver.directory().target("pv-obs");
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    URI uri =
-        URI.create("http://127.0.0.1:" + driver.metricsAddress().orElseThrow().getPort() + path);
+    URI uri = URI.create("http://127.0.0.1:" + metricsPort() + path);
     return http.send(
         HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  private int metricsPort() {
+    return driver.driver().metricsAddress().orElseThrow().getPort();
   }
 }

@@ -1,15 +1,13 @@
 package io.s3csi.launcher;
 
+import static io.s3csi.launcher.CsiRequests.multiWriter;
+import static io.s3csi.launcher.CsiRequests.unpublish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.StatusRuntimeException;
+import io.s3csi.core.fuse.FuseClient;
 import io.s3csi.grpc.CsiClient;
-import io.s3csi.grpc.csi.v1.CreateVolumeRequest;
-import io.s3csi.grpc.csi.v1.DeleteVolumeRequest;
-import io.s3csi.grpc.csi.v1.NodePublishVolumeRequest;
-import io.s3csi.grpc.csi.v1.NodeUnpublishVolumeRequest;
 import io.s3csi.grpc.csi.v1.Volume;
-import io.s3csi.grpc.csi.v1.VolumeCapability;
 import io.s3csi.testkit.junit.S3ServerExtension;
 import io.s3csi.testkit.s3.EmbeddedS3Server;
 import java.io.ByteArrayOutputStream;
@@ -73,7 +71,7 @@ class SecretsInLogsIT {
   private PrintStream originalErr;
   private Level originalLevel;
   private List<Handler> originalHandlers;
-  private Driver driver;
+  private InJvmDriver driver;
   private CsiClient csi;
 
   @BeforeAll
@@ -96,9 +94,6 @@ class SecretsInLogsIT {
 
   @AfterEach
   void restore() {
-    if (csi != null) {
-      csi.close();
-    }
     if (driver != null) {
       driver.close();
     }
@@ -117,28 +112,18 @@ class SecretsInLogsIT {
     start();
     String bucket = "secrets-it-" + UUID.randomUUID().toString().substring(0, 8);
     s3.createBucket(bucket);
-    Map<String, String> keys =
-        Map.of("accessKeyId", s3.accessKeyId(), "secretAccessKey", s3.secretAccessKey());
+    Map<String, String> keys = CsiRequests.keys(s3);
     String podUid = UUID.randomUUID().toString();
 
     Volume volume =
         csi.controller()
             .createVolume(
-                CreateVolumeRequest.newBuilder()
-                    .setName("pvc-" + UUID.randomUUID())
-                    .addVolumeCapabilities(capability())
-                    .putParameters("bucketName", bucket)
-                    .putParameters("authenticationSource", "secret")
-                    .putAllSecrets(keys)
-                    .build())
+                CsiRequests.createVolume(keys).putParameters("bucketName", bucket).build())
             .getVolume();
     Path target = target(podUid, "pv-keys");
     csi.node()
         .nodePublishVolume(
-            NodePublishVolumeRequest.newBuilder()
-                .setVolumeId(volume.getVolumeId())
-                .setTargetPath(target.toString())
-                .setVolumeCapability(capability())
+            CsiRequests.publish(volume.getVolumeId(), target, multiWriter())
                 .putAllVolumeContext(volume.getVolumeContextMap())
                 .putVolumeContext("csi.storage.k8s.io/pod.uid", podUid)
                 .putAllSecrets(keys)
@@ -146,13 +131,8 @@ class SecretsInLogsIT {
     Files.writeString(target.resolve("hello.txt"), "hello");
     publishWithTokens(bucket, target(podUid, "pv-tokens"));
     csi.node().nodeUnpublishVolume(unpublish(volume.getVolumeId(), target));
-    csi.controller()
-        .deleteVolume(
-            DeleteVolumeRequest.newBuilder()
-                .setVolumeId(volume.getVolumeId())
-                .putAllSecrets(keys)
-                .build());
-    driver.close();
+    csi.controller().deleteVolume(CsiRequests.deleteVolume(volume.getVolumeId(), keys));
+    driver.driver().close(); // the driver only; the client closes after the test
     System.err.flush();
 
     List<String> stderrLines = stderr.toString(StandardCharsets.UTF_8).lines().toList();
@@ -191,12 +171,7 @@ class SecretsInLogsIT {
     try {
       csi.node()
           .nodePublishVolume(
-              NodePublishVolumeRequest.newBuilder()
-                  .setVolumeId(bucket)
-                  .setTargetPath(target.toString())
-                  .setVolumeCapability(capability())
-                  .putVolumeContext("bucketName", bucket)
-                  .putVolumeContext("authenticationSource", "secret")
+              CsiRequests.publishBucket(bucket, target, multiWriter())
                   // s3fs refuses session tokens; rclone passes them to S3
                   .putVolumeContext("fuseClient", "rclone")
                   .putVolumeContext(
@@ -228,53 +203,13 @@ class SecretsInLogsIT {
     return leaked;
   }
 
-  private void start() throws IOException {
-    driver =
-        Driver.start(
-            DriverConfig.fromFlags(
-                "--endpoint",
-                "unix://" + dir.resolve("csi.sock"),
-                "--node-id",
-                "it-node",
-                "--mode",
-                "all",
-                "--mounter",
-                "process",
-                "--fuse-client",
-                "s3fs",
-                "--kubelet-dir",
-                dir.resolve("kubelet").toString(),
-                "--state-dir",
-                dir.resolve("state").toString(),
-                "--s3-endpoint-url",
-                s3.endpoint().toString(),
-                "--s3-region",
-                "us-east-1",
-                "--s3-path-style"));
-    csi = CsiClient.connect(driver.endpoint());
+  private void start() {
+    driver = InJvmDriver.start(dir, s3, "all", FuseClient.S3FS);
+    csi = driver.csi();
   }
 
-  private Path target(String podUid, String pv) throws IOException {
-    Path target =
-        dir.resolve("kubelet/pods/" + podUid + "/volumes/kubernetes.io~csi/" + pv + "/mount");
-    Files.createDirectories(target.getParent());
-    return target;
-  }
-
-  private static VolumeCapability capability() {
-    return VolumeCapability.newBuilder()
-        .setMount(VolumeCapability.MountVolume.getDefaultInstance())
-        .setAccessMode(
-            VolumeCapability.AccessMode.newBuilder()
-                .setMode(VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER))
-        .build();
-  }
-
-  private static NodeUnpublishVolumeRequest unpublish(String volumeId, Path target) {
-    return NodeUnpublishVolumeRequest.newBuilder()
-        .setVolumeId(volumeId)
-        .setTargetPath(target.toString())
-        .build();
+  private Path target(String podUid, String pv) {
+    return driver.directory().target(podUid, pv);
   }
 
   /** Formats each record as text and as JSON on the thread that logs it. */

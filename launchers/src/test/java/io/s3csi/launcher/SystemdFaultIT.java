@@ -1,33 +1,26 @@
 package io.s3csi.launcher;
 
+import static io.s3csi.launcher.CsiRequests.unpublish;
+import static io.s3csi.launcher.FuseHost.assumeRunnable;
+import static io.s3csi.launcher.NamespacedDriver.unitOf;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.s3csi.core.mount.PrivateDirectories;
+import io.s3csi.core.fuse.FuseClient;
 import io.s3csi.grpc.CsiClient;
-import io.s3csi.grpc.Endpoint;
-import io.s3csi.grpc.csi.v1.GetPluginInfoRequest;
-import io.s3csi.grpc.csi.v1.NodeGetVolumeStatsRequest;
 import io.s3csi.grpc.csi.v1.NodeGetVolumeStatsResponse;
 import io.s3csi.grpc.csi.v1.NodePublishVolumeRequest;
-import io.s3csi.grpc.csi.v1.NodeUnpublishVolumeRequest;
-import io.s3csi.grpc.csi.v1.VolumeCapability;
 import io.s3csi.testkit.junit.S3ServerExtension;
 import io.s3csi.testkit.junit.SystemdExtension;
 import io.s3csi.testkit.s3.EmbeddedS3Server;
 import io.s3csi.testkit.systemd.SystemdNamespace;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,39 +37,32 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith({SystemdExtension.class, S3ServerExtension.class})
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SystemdFaultIT {
-  private static final Duration CALL_DEADLINE = Duration.ofSeconds(90);
   private static final AtomicInteger BUCKETS = new AtomicInteger();
 
   @TempDir static Path dir;
   private static SystemdNamespace systemd;
   private static EmbeddedS3Server s3;
+  private static NamespacedDriver driver;
   private static NamespacedLauncher launcher;
 
-  private NamespacedLauncher.Running driver;
   private CsiClient csi;
 
   @BeforeAll
-  static void namespace(SystemdNamespace namespace, EmbeddedS3Server server) throws IOException {
+  static void namespace(SystemdNamespace namespace, EmbeddedS3Server server) {
     systemd = namespace;
     s3 = server;
-    launcher = new NamespacedLauncher(systemd, Files.createDirectories(dir.resolve("logs")));
+    driver = new NamespacedDriver(systemd, s3, dir, SystemdFaultIT.class);
+    launcher = driver.launcher();
   }
 
   @AfterEach
   void stopDriver() throws InterruptedException {
-    if (csi != null) {
-      csi.close();
-    }
-    if (driver != null) {
-      driver.process().destroy();
-      driver.process().waitFor(30, TimeUnit.SECONDS);
-      System.out.println("[SystemdFaultIT] driver log:\n" + driver.errors());
-    }
+    driver.stop();
   }
 
   @Test
   void unitKilled_statsTurnAbnormal_republishHealsAndTheDataIsStillInS3() throws Exception {
-    assumeS3fs();
+    assumeRunnable(FuseClient.S3FS);
     String bucket = bucket();
     Path target = target("pv-killed");
     String unit = unitOf(target);
@@ -117,7 +103,7 @@ class SystemdFaultIT {
   @ValueSource(strings = {"record written", "unit started"})
   void driverKilledDuringPublish_theNextPublishMountsOnceAndUnpublishLeavesNothing(String when)
       throws Exception {
-    assumeS3fs();
+    assumeRunnable(FuseClient.S3FS);
     String bucket = bucket();
     Path target = target("pv-crash");
     start();
@@ -136,11 +122,9 @@ class SystemdFaultIT {
                         .stdout()
                         .contains("not-found"));
 
-    driver.process().destroyForcibly();
-    assertThat(driver.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(driver.kill()).isTrue();
     await().atMost(Duration.ofSeconds(30)).until(inFlight::isDone);
-    first.close();
-    csi = null;
+    driver.closeClient();
     System.out.println(
         "[SystemdFaultIT] killed once the "
             + when
@@ -171,67 +155,16 @@ class SystemdFaultIT {
   }
 
   private void start() {
-    Path socket = dir.resolve("csi.sock");
-    driver =
-        launcher.start(
-            Map.of(),
-            "driver",
-            "--endpoint",
-            "unix://" + socket,
-            "--node-id",
-            "it-node",
-            "--mode",
-            "node",
-            "--kubelet-dir",
-            dir.resolve("kubelet").toString(),
-            "--state-dir",
-            dir.resolve("state").toString(),
-            "--fuse-client",
-            "s3fs",
-            "--s3-endpoint-url",
-            s3.endpoint().toString(),
-            "--s3-region",
-            "us-east-1",
-            "--s3-path-style",
-            "--sweep-interval",
-            "0");
-    CsiClient client =
-        CsiClient.connect(Endpoint.parse("--endpoint", "unix://" + socket), CALL_DEADLINE);
-    try {
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .ignoreExceptions()
-          .until(
-              () -> {
-                if (!driver.process().isAlive()) {
-                  throw new AssertionError("the driver exited:\n" + driver.errors());
-                }
-                return client.identity().getPluginInfo(GetPluginInfoRequest.getDefaultInstance())
-                    != null;
-              });
-    } catch (RuntimeException e) {
-      client.close();
-      throw new AssertionError("the driver did not serve:\n" + driver.errors(), e);
-    }
-    csi = client;
+    driver.start(FuseClient.S3FS, "--sweep-interval", "0");
+    csi = driver.csi();
   }
 
   private NodeGetVolumeStatsResponse stats(String volumeId, Path target) {
-    return csi.node()
-        .nodeGetVolumeStats(
-            NodeGetVolumeStatsRequest.newBuilder()
-                .setVolumeId(volumeId)
-                .setVolumePath(target.toString())
-                .build());
+    return csi.node().nodeGetVolumeStats(CsiRequests.stats(volumeId, target));
   }
 
   private static void awaitObject(String bucket, String key, String content) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                assertThat(s3.getObject(bucket, key).map(b -> new String(b, UTF_8)))
-                    .contains(content));
+    S3Objects.awaitObject(s3, bucket, key, content);
   }
 
   private static String bucket() {
@@ -240,49 +173,17 @@ class SystemdFaultIT {
     return bucket;
   }
 
-  private static Path target(String pv) throws IOException {
-    Path target =
-        dir.resolve(
-            "kubelet/pods/" + UUID.randomUUID() + "/volumes/kubernetes.io~csi/" + pv + "/mount");
-    Files.createDirectories(target.getParent());
-    return target;
-  }
-
-  private static String unitOf(Path target) {
-    return "s3csi-" + PrivateDirectories.keyOf(target) + ".service";
+  private static Path target(String pv) {
+    return driver.directory().target(pv);
   }
 
   private static Path privateDirectory(Path target) {
-    return new PrivateDirectories(dir.resolve("state").resolve(DriverConfig.MOUNTS_DIRECTORY))
-        .directoryFor(target);
+    return driver.directory().privateDirectory(target);
   }
 
   private static NodePublishVolumeRequest publish(String bucket, Path target) {
-    return NodePublishVolumeRequest.newBuilder()
-        .setVolumeId(bucket)
-        .setTargetPath(target.toString())
-        .setVolumeCapability(
-            VolumeCapability.newBuilder()
-                .setMount(VolumeCapability.MountVolume.getDefaultInstance())
-                .setAccessMode(
-                    VolumeCapability.AccessMode.newBuilder()
-                        .setMode(VolumeCapability.AccessMode.Mode.SINGLE_NODE_WRITER)))
-        .putVolumeContext("bucketName", bucket)
-        .putVolumeContext("authenticationSource", "secret")
-        .putSecrets("accessKeyId", s3.accessKeyId())
-        .putSecrets("secretAccessKey", s3.secretAccessKey())
+    return CsiRequests.publishBucket(bucket, target, CsiRequests.singleWriter())
+        .putAllSecrets(CsiRequests.keys(s3))
         .build();
-  }
-
-  private static NodeUnpublishVolumeRequest unpublish(String volumeId, Path target) {
-    return NodeUnpublishVolumeRequest.newBuilder()
-        .setVolumeId(volumeId)
-        .setTargetPath(target.toString())
-        .build();
-  }
-
-  private static void assumeS3fs() {
-    Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "/dev/fuse is missing");
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/s3fs")), "s3fs is not installed");
   }
 }

@@ -63,6 +63,7 @@ public final class CsiServer implements AutoCloseable {
   private final Server server;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
+  private final CallExecutors executors;
   private final Object socketFileKey;
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -72,11 +73,13 @@ public final class CsiServer implements AutoCloseable {
       Server server,
       EventLoopGroup boss,
       EventLoopGroup workers,
+      CallExecutors executors,
       Object socketFileKey) {
     this.endpoint = endpoint;
     this.server = server;
     this.boss = boss;
     this.workers = workers;
+    this.executors = executors;
     this.socketFileKey = socketFileKey;
   }
 
@@ -114,11 +117,14 @@ public final class CsiServer implements AutoCloseable {
 
     EventLoopGroup boss = eventLoops(1, "csi-grpc-boss");
     EventLoopGroup workers = eventLoops(0, "csi-grpc-worker");
+    CallExecutors executors = new CallExecutors();
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
             .channelType(EpollServerDomainSocketChannel.class)
             .bossEventLoopGroup(boss)
-            .workerEventLoopGroup(workers);
+            .workerEventLoopGroup(workers)
+            .executor(executors.lookups())
+            .callExecutor(executors);
     serviceList.forEach(builder::addService);
     // ServerBuilder runs the interceptor added last first; add in reverse so list order holds.
     for (int i = interceptorList.size() - 1; i >= 0; i--) {
@@ -130,10 +136,11 @@ public final class CsiServer implements AutoCloseable {
       Files.setPosixFilePermissions(socket, SOCKET_PERMISSIONS);
       Object fileKey = SocketFiles.fileKey(socket);
       LOG.log(Level.INFO, "serving CSI on {0}", endpoint);
-      return new CsiServer(endpoint, server, boss, workers, fileKey);
+      return new CsiServer(endpoint, server, boss, workers, executors, fileKey);
     } catch (IOException | RuntimeException e) {
       server.shutdownNow();
       shutdownEventLoops(boss, workers);
+      executors.shutdown();
       throw e;
     }
   }
@@ -180,6 +187,7 @@ public final class CsiServer implements AutoCloseable {
       throw e;
     } finally {
       shutdownEventLoops(boss, workers);
+      executors.shutdown();
       removeSocket();
       stopped.countDown();
       LOG.log(Level.INFO, "stopped serving CSI on {0}", endpoint);

@@ -12,6 +12,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -36,15 +37,13 @@ public final class LoggingInterceptor implements ServerInterceptor {
    * probe's Probe, kubelet's NodeGetVolumeStats): logged at {@code DEBUG} when they succeed, so
    * that {@code INFO} shows what changed.
    */
-  static final Set<String> ROUTINE =
-      Set.of(
-          "csi.v1.Identity/Probe",
-          "csi.v1.Identity/GetPluginInfo",
-          "csi.v1.Identity/GetPluginCapabilities",
-          "csi.v1.Node/NodeGetCapabilities",
-          "csi.v1.Node/NodeGetInfo",
-          "csi.v1.Node/NodeGetVolumeStats",
-          "csi.v1.Controller/ControllerGetCapabilities");
+  static final Set<String> ROUTINE = routine();
+
+  private static Set<String> routine() {
+    Set<String> routine = new HashSet<>(CallExecutors.QUICK);
+    routine.add("csi.v1.Node/NodeGetVolumeStats");
+    return Set.copyOf(routine);
+  }
 
   /** Name of the logger this interceptor writes to. */
   public static final String LOGGER_NAME = "io.s3csi.grpc.calls";

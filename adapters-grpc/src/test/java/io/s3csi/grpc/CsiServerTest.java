@@ -15,6 +15,9 @@ import io.grpc.stub.StreamObserver;
 import io.s3csi.grpc.csi.v1.GetPluginInfoRequest;
 import io.s3csi.grpc.csi.v1.GetPluginInfoResponse;
 import io.s3csi.grpc.csi.v1.IdentityGrpc;
+import io.s3csi.grpc.csi.v1.NodeGrpc;
+import io.s3csi.grpc.csi.v1.NodePublishVolumeRequest;
+import io.s3csi.grpc.csi.v1.NodePublishVolumeResponse;
 import io.s3csi.grpc.csi.v1.ProbeRequest;
 import io.s3csi.grpc.csi.v1.ProbeResponse;
 import java.io.IOException;
@@ -33,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -185,6 +189,40 @@ class CsiServerTest {
   }
 
   @Test
+  void start_manyCallsBlockedOnOneConnection_quickCallsStillAnswerOnTheirOwnThreads()
+      throws Exception {
+    Endpoint endpoint = endpoint("csi.sock");
+    BlockingNode node = new BlockingNode();
+    toClose.add(CsiServer.start(endpoint, List.of(identity, node), List.of()));
+    CsiClient client = client(endpoint);
+    int blocked = 20;
+    List<CompletableFuture<NodePublishVolumeResponse>> publishes = new ArrayList<>();
+    for (int i = 0; i < blocked; i++) {
+      NodePublishVolumeRequest request =
+          NodePublishVolumeRequest.newBuilder().setVolumeId("v-" + i).build();
+      publishes.add(
+          CompletableFuture.supplyAsync(
+              () -> client.node().nodePublishVolume(request), Executors.newSingleThreadExecutor()));
+    }
+    assertThat(node.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+    // the same connection, while every publish holds a thread
+    GetPluginInfoResponse info =
+        client.identity().getPluginInfo(GetPluginInfoRequest.getDefaultInstance());
+    node.release.countDown();
+
+    assertThat(info.getName()).isEqualTo("test.s3csi.io");
+    for (CompletableFuture<NodePublishVolumeResponse> publish : publishes) {
+      publish.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+    assertThat(identity.threads).allMatch(name -> name.startsWith("csi-grpc-quick-"));
+    assertThat(node.threads)
+        .hasSize(blocked)
+        .allMatch(name -> name.startsWith("csi-grpc-call-"))
+        .doesNotHaveDuplicates();
+  }
+
+  @Test
   void shutdown_callInFlight_refusesNewCallsLetsItFinishThenRemovesSocket() throws Exception {
     Endpoint endpoint = endpoint("csi.sock");
     CsiServer server = start(endpoint);
@@ -317,14 +355,42 @@ class CsiServerTest {
     };
   }
 
+  /** A node whose publishes all block until released, each recording its thread. */
+  private static final class BlockingNode extends NodeGrpc.NodeImplBase {
+    final CountDownLatch entered = new CountDownLatch(20);
+    final CountDownLatch release = new CountDownLatch(1);
+    final List<String> threads = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void nodePublishVolume(
+        NodePublishVolumeRequest request, StreamObserver<NodePublishVolumeResponse> responses) {
+      threads.add(Thread.currentThread().getName());
+      entered.countDown();
+      try {
+        if (!release.await(WAIT.toSeconds() * 3, TimeUnit.SECONDS)) {
+          responses.onError(Status.DEADLINE_EXCEEDED.asRuntimeException());
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        responses.onError(Status.CANCELLED.asRuntimeException());
+        return;
+      }
+      responses.onNext(NodePublishVolumeResponse.getDefaultInstance());
+      responses.onCompleted();
+    }
+  }
+
   /** Identity with a GetPluginInfo answer and a Probe that blocks until released. */
   private static final class TestIdentity extends IdentityGrpc.IdentityImplBase {
     final CountDownLatch probeEntered = new CountDownLatch(1);
     final CountDownLatch releaseProbe = new CountDownLatch(1);
+    final List<String> threads = new CopyOnWriteArrayList<>();
 
     @Override
     public void getPluginInfo(
         GetPluginInfoRequest request, StreamObserver<GetPluginInfoResponse> responses) {
+      threads.add(Thread.currentThread().getName());
       responses.onNext(
           GetPluginInfoResponse.newBuilder()
               .setName("test.s3csi.io")

@@ -184,10 +184,18 @@ public final class Driver implements AutoCloseable {
     CredentialProvider driverIdentity = new EnvironmentCredentialProvider(System.getenv());
     List<BindableService> services = new ArrayList<>();
     if (config.mode().servesNode()) {
-      Mounter mounter = own(owned, mounter(config));
-      if (mounter instanceof SystemdMounter systemd) {
-        checks.add(systemd.readinessCheck(READINESS_TIMEOUT));
-      }
+      BackgroundMounter mounter =
+          own(
+              owned,
+              BackgroundMounter.start(
+                  "the " + config.mounter().id() + " mounter", () -> mounter(config)));
+      checks.add(
+          config.mounter() == MounterKind.SYSTEMD
+              ? mounter.whenBuilt(
+                  READINESS_TIMEOUT,
+                  built ->
+                      ((SystemdMounter) built).readinessCheck(READINESS_TIMEOUT).notReadyReason())
+              : mounter.startFailure());
       CredentialProvider credentials =
           new RoutingCredentialProvider(
               Map.of(

@@ -139,6 +139,14 @@ public final class Driver implements AutoCloseable {
               services,
               List.of(
                   new CallContextInterceptor(), metrics.interceptor(), new LoggingInterceptor()));
+      // the Kubernetes client was built while the socket came up; bad credentials still stop
+      // the start
+      try {
+        cluster.ifPresent(Cluster::awaitConnected);
+      } catch (RuntimeException e) {
+        server.close();
+        throw e;
+      }
       // only now that kubelet can reach the socket may workloads land on the node
       CompletableFuture<Optional<StartupTaintRemover.Outcome>> taint =
           cluster

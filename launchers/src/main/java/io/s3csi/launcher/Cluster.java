@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,8 +31,10 @@ import java.util.function.Supplier;
 /**
  * The node plugin's use of the Kubernetes API, built from {@link KubernetesSettings}: the pod
  * identity provider, events on failed mounts, the Node's topology, and the removal of the startup
- * taint. Events and the taint run on a background thread of their own, so neither slows an RPC nor
- * the start.
+ * taint. The client is built, and events and the taint run, on a background thread of their own, so
+ * none of them slows an RPC nor the start: building the client loads the Kubernetes client's JSON
+ * model and OkHttp, which takes longer than starting to serve CSI. What needs the client waits for
+ * it; {@link #awaitConnected} says whether it could be built.
  */
 final class Cluster implements AutoCloseable {
   /** How many times the startup taint removal tries while the API is unreachable. */
@@ -43,15 +46,13 @@ final class Cluster implements AutoCloseable {
   private static final Logger LOG = System.getLogger(Cluster.class.getName());
 
   private final KubernetesSettings settings;
-  private final ApiClient client;
-  private final CoreV1Api api;
+  private final CompletableFuture<ApiClient> client = new CompletableFuture<>();
+  private final CompletableFuture<CoreV1Api> api = client.thenApply(CoreV1Api::new);
   private final ExecutorService background;
   private volatile boolean closing;
 
-  private Cluster(KubernetesSettings settings, ApiClient client) {
+  private Cluster(KubernetesSettings settings) {
     this.settings = settings;
-    this.client = client;
-    this.api = new CoreV1Api(client);
     this.background =
         Executors.newSingleThreadExecutor(
             task -> {
@@ -62,30 +63,58 @@ final class Cluster implements AutoCloseable {
   }
 
   /**
-   * Connects to the API the settings name.
+   * Starts connecting to the API the settings name, on the background thread.
    *
    * @param settings the settings; their API must not be off
-   * @return the connection
-   * @throws ConfigurationException if the in-cluster account or the kubeconfig cannot be read
+   * @return the connection, usable at once
+   * @throws IllegalArgumentException if the settings' API is off
    */
   static Cluster connect(KubernetesSettings settings) {
-    KubernetesSettings.Api where = settings.api();
-    ApiClient client;
+    if (settings.api() instanceof KubernetesSettings.Api.Off) {
+      throw new IllegalArgumentException("the Kubernetes API is off");
+    }
+    Cluster cluster = new Cluster(settings);
+    cluster.runInBackground(
+        () -> {
+          try {
+            cluster.client.complete(client(settings.api()));
+          } catch (RuntimeException | LinkageError e) {
+            cluster.client.completeExceptionally(e);
+          }
+        });
+    return cluster;
+  }
+
+  private static ApiClient client(KubernetesSettings.Api where) {
     try {
       if (where instanceof KubernetesSettings.Api.InCluster) {
-        client = KubernetesClients.inCluster();
+        return KubernetesClients.inCluster();
       } else if (where instanceof KubernetesSettings.Api.Kubeconfig kubeconfig) {
-        client = KubernetesClients.fromKubeconfig(kubeconfig.file());
+        return KubernetesClients.fromKubeconfig(kubeconfig.file());
       } else if (where instanceof KubernetesSettings.Api.Url url) {
-        client = KubernetesClients.fromUrl(url.url().toString());
-      } else {
-        throw new IllegalArgumentException("the Kubernetes API is off");
+        return KubernetesClients.fromUrl(url.url().toString());
       }
+      throw new IllegalArgumentException("the Kubernetes API is off");
     } catch (IOException e) {
       throw new ConfigurationException(
           "--kubernetes: cannot read the Kubernetes API credentials: " + e.getMessage(), e);
     }
-    return new Cluster(settings, client);
+  }
+
+  /**
+   * Waits until the client is built.
+   *
+   * @throws ConfigurationException if the in-cluster account or the kubeconfig cannot be read
+   */
+  void awaitConnected() {
+    try {
+      client.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      throw e;
+    }
   }
 
   /**
@@ -94,7 +123,11 @@ final class Cluster implements AutoCloseable {
    * @param defaultRegion the driver's {@code --s3-region}, the STS region of volumes that name none
    */
   CredentialProvider podIdentity(Optional<String> defaultRegion) {
-    return new PodIdentityCredentialProvider(api, settings.tokenAudience(), defaultRegion);
+    CompletableFuture<CredentialProvider> provider =
+        api.thenApply(
+            client ->
+                new PodIdentityCredentialProvider(client, settings.tokenAudience(), defaultRegion));
+    return request -> provider.join().credentialsFor(request);
   }
 
   /**
@@ -115,16 +148,19 @@ final class Cluster implements AutoCloseable {
       return NodeObserver.NONE;
     }
     KubernetesSettings.DriverPod pod = settings.driverPod().get();
-    KubernetesEvents events =
-        new KubernetesEvents(
-            api,
-            new EventSource(driverName, nodeName, pod.namespace(), pod.name(), pod.container()),
-            Clock.systemUTC());
+    CompletableFuture<KubernetesEvents> events =
+        api.thenApply(
+            client ->
+                new KubernetesEvents(
+                    client,
+                    new EventSource(
+                        driverName, nodeName, pod.namespace(), pod.name(), pod.container()),
+                    Clock.systemUTC()));
     return outcome -> {
       if (outcome.failure().isPresent()
           && outcome.failure().get().kind() != ErrorKind.ABORTED
           && outcome.pod().name().isPresent()) {
-        runInBackground(() -> record(events, outcome));
+        runInBackground(() -> record(events.join(), outcome));
       }
     };
   }
@@ -144,8 +180,9 @@ final class Cluster implements AutoCloseable {
     if (!settings.topology()) {
       return Map::of;
     }
-    KubernetesNodeInfo info = new KubernetesNodeInfo(api, nodeName);
-    return info::topology;
+    CompletableFuture<KubernetesNodeInfo> info =
+        api.thenApply(client -> new KubernetesNodeInfo(client, nodeName));
+    return () -> info.join().topology();
   }
 
   /**
@@ -160,13 +197,17 @@ final class Cluster implements AutoCloseable {
     if (settings.startupTaint().isEmpty()) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    StartupTaintRemover remover =
-        new StartupTaintRemover(
-            api, nodeName, settings.startupTaint().get(), TAINT_ATTEMPTS, TAINT_BACKOFF);
     CompletableFuture<Optional<StartupTaintRemover.Outcome>> result = new CompletableFuture<>();
     runInBackground(
         () -> {
           try {
+            StartupTaintRemover remover =
+                new StartupTaintRemover(
+                    api.join(),
+                    nodeName,
+                    settings.startupTaint().get(),
+                    TAINT_ATTEMPTS,
+                    TAINT_BACKOFF);
             result.complete(Optional.of(remover.removeTaint()));
           } catch (RuntimeException e) {
             result.completeExceptionally(e);
@@ -207,12 +248,19 @@ final class Cluster implements AutoCloseable {
       background.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    client.getHttpClient().dispatcher().executorService().shutdown();
-    client.getHttpClient().connectionPool().evictAll();
+    client.thenAccept(
+        built -> {
+          built.getHttpClient().dispatcher().executorService().shutdown();
+          built.getHttpClient().connectionPool().evictAll();
+        });
   }
 
   @Override
   public String toString() {
-    return "Cluster{" + client.getBasePath() + "}";
+    return "Cluster{"
+        + (client.isDone() && !client.isCompletedExceptionally()
+            ? client.join().getBasePath()
+            : settings.api())
+        + "}";
   }
 }

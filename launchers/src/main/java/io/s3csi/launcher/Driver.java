@@ -139,6 +139,14 @@ public final class Driver implements AutoCloseable {
               services,
               List.of(
                   new CallContextInterceptor(), metrics.interceptor(), new LoggingInterceptor()));
+      // the Kubernetes client was built while the socket came up; bad credentials still stop
+      // the start
+      try {
+        cluster.ifPresent(Cluster::awaitConnected);
+      } catch (RuntimeException e) {
+        server.close();
+        throw e;
+      }
       // only now that kubelet can reach the socket may workloads land on the node
       CompletableFuture<Optional<StartupTaintRemover.Outcome>> taint =
           cluster
@@ -184,10 +192,18 @@ public final class Driver implements AutoCloseable {
     CredentialProvider driverIdentity = new EnvironmentCredentialProvider(System.getenv());
     List<BindableService> services = new ArrayList<>();
     if (config.mode().servesNode()) {
-      Mounter mounter = own(owned, mounter(config));
-      if (mounter instanceof SystemdMounter systemd) {
-        checks.add(systemd.readinessCheck(READINESS_TIMEOUT));
-      }
+      BackgroundMounter mounter =
+          own(
+              owned,
+              BackgroundMounter.start(
+                  "the " + config.mounter().id() + " mounter", () -> mounter(config)));
+      checks.add(
+          config.mounter() == MounterKind.SYSTEMD
+              ? mounter.whenBuilt(
+                  READINESS_TIMEOUT,
+                  built ->
+                      ((SystemdMounter) built).readinessCheck(READINESS_TIMEOUT).notReadyReason())
+              : mounter.startFailure());
       CredentialProvider credentials =
           new RoutingCredentialProvider(
               Map.of(

@@ -9,6 +9,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.List;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,15 +31,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     name = "s3csi",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "A Kubernetes CSI driver that mounts S3 buckets through FUSE clients.",
-    subcommands = {
-      DriverCommand.class,
-      MountCommand.class,
-      UnmountCommand.class,
-      ListCommand.class,
-      DemoCommand.class,
-      CompletionCommand.class
-    })
+    description = "A Kubernetes CSI driver that mounts S3 buckets through FUSE clients.")
 public final class S3csi implements Runnable {
 
   /** Exit code of a command that succeeded. */
@@ -50,6 +44,18 @@ public final class S3csi implements Runnable {
   public static final int EXIT_USAGE = 2;
 
   private static final Logger LOG = System.getLogger(S3csi.class.getName());
+
+  private static final String DRIVER = "driver";
+
+  /** The commands, in the order {@code s3csi --help} lists them. */
+  private static final List<Supplier<Object>> COMMANDS =
+      List.of(
+          DriverCommand::new,
+          MountCommand::new,
+          UnmountCommand::new,
+          ListCommand::new,
+          DemoCommand::new,
+          CompletionCommand::new);
 
   @Spec CommandSpec spec;
 
@@ -83,14 +89,28 @@ public final class S3csi implements Runnable {
    * @return {@link #EXIT_OK}, {@link #EXIT_FAILURE} or {@link #EXIT_USAGE}
    */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine commandLine = commandLine();
+    CommandLine commandLine =
+        args.length > 0 && args[0].equals(DRIVER)
+            ? commandLine(List.of(DriverCommand::new))
+            : commandLine();
     commandLine.setOut(out);
     commandLine.setErr(err);
     return commandLine.execute(args);
   }
 
+  /** The command line with every command. */
   static CommandLine commandLine() {
+    return commandLine(COMMANDS);
+  }
+
+  /**
+   * The command line with the given commands only. picocli reflects over every command it is given
+   * when it is built, and its classes (Java 5 class files) cannot go into a class-data sharing
+   * archive: {@code s3csi driver}, which a node starts on every boot and upgrade, is built alone.
+   */
+  private static CommandLine commandLine(List<Supplier<Object>> commands) {
     CommandLine commandLine = new CommandLine(new S3csi());
+    commands.forEach(command -> commandLine.addSubcommand(command.get()));
     commandLine.setParameterExceptionHandler(
         (ex, args) -> {
           CommandLine failed = ex.getCommandLine();

@@ -267,6 +267,35 @@ class KubernetesDriverIT {
                     .doesNotContain(s3.secretAccessKey()));
   }
 
+  @Test
+  void start_unreadableKubeconfig_failsNamingTheFlagAndLeavesNoSocket() {
+    // the client is built while the socket comes up; a failure must still stop the start
+    Path socket = dir.resolve("bad-kubeconfig.sock");
+
+    assertThatThrownBy(
+            () ->
+                Driver.start(
+                    DriverConfig.fromFlags(
+                        "--endpoint",
+                        "unix://" + socket,
+                        "--node-id",
+                        NODE,
+                        "--mode",
+                        "node",
+                        "--mounter",
+                        "process",
+                        "--kubelet-dir",
+                        dir.resolve("kubelet").toString(),
+                        "--state-dir",
+                        dir.resolve("state").toString(),
+                        "--kubeconfig",
+                        dir.resolve("no-such-kubeconfig").toString())))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("--kubernetes: cannot read the Kubernetes API credentials: ")
+        .hasMessageContaining("no-such-kubeconfig");
+    assertThat(socket).doesNotExist();
+  }
+
   // --- helpers ---
 
   private void start(String... extra) {

@@ -41,6 +41,15 @@ class S3csiTest {
   }
 
   @Test
+  void execute_driverHelp_showsTheDriverUsageUnderS3csi() {
+    // s3csi driver is built without the other commands; its usage must not change
+    DriverCommandTest.Run run = run("driver", "--help");
+
+    assertThat(run.exitCode()).isEqualTo(S3csi.EXIT_OK);
+    assertThat(run.out()).startsWith("Usage: s3csi driver ").contains("--endpoint=unix:///PATH");
+  }
+
+  @Test
   void execute_noCommand_exitsTwoNamingTheCommands() {
     DriverCommandTest.Run run = run();
 

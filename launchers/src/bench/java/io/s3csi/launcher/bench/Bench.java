@@ -33,7 +33,8 @@ public final class Bench {
   static final String IMAGE_JAVA_OPTS =
       "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xms8m -Xmx64m -XX:MaxMetaspaceSize=64m"
           + " -XX:ReservedCodeCacheSize=16m -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5"
-          + " -XX:-UsePerfData MALLOC_ARENA_MAX=2";
+          + " -XX:-UsePerfData -XX:TrimNativeHeapInterval=1000"
+          + " -Dio.grpc.netty.shaded.io.netty.allocator.type=unpooled MALLOC_ARENA_MAX=2";
 
   private Bench() {}
 
@@ -50,6 +51,7 @@ public final class Bench {
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     Path work = Files.createTempDirectory("s3csi-bench-");
     String started = Instant.now().toString();
+    String loadAtStart = loadAverage();
     String markdown =
         switch (name) {
           case "jmh" -> Micro.run().markdown();
@@ -76,7 +78,7 @@ public final class Bench {
         "## "
             + name
             + "\n\n"
-            + machine(started)
+            + machine(started, loadAtStart)
             + "\n\n"
             + markdown
             + (name.equals("jmh") ? "" : "\nDriver JVM options: `" + javaOptions() + "`\n");
@@ -150,14 +152,13 @@ public final class Bench {
   }
 
   /** One line on the machine and its load: the numbers mean little without it. */
-  static String machine(String started) throws IOException {
+  static String machine(String started, String loadAtStart) throws IOException {
     String cpu =
         Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
             .filter(l -> l.startsWith("model name"))
             .map(l -> l.substring(l.indexOf(':') + 1).strip())
             .findFirst()
             .orElse("unknown CPU");
-    String load = Files.readString(Path.of("/proc/loadavg")).strip();
     long memKib =
         Files.readAllLines(Path.of("/proc/meminfo")).stream()
             .filter(l -> l.startsWith("MemTotal:"))
@@ -166,13 +167,21 @@ public final class Bench {
             .orElse(0L);
     return String.format(
         Locale.ROOT,
-        "Started %s on %d x %s, %d MiB RAM, Linux %s, Java %s; load average at start: %s",
+        "Started %s on %d x %s, %d MiB RAM, Linux %s, Java %s; load average at start: %s, at"
+            + " end: %s",
         started,
         Runtime.getRuntime().availableProcessors(),
         cpu,
         memKib / 1024,
         System.getProperty("os.version"),
         System.getProperty("java.vm.version"),
-        Arrays.stream(load.split(" ")).limit(3).collect(Collectors.joining(" ")));
+        loadAtStart,
+        loadAverage());
+  }
+
+  /** The 1, 5 and 15 minute load averages, from {@code /proc/loadavg}. */
+  static String loadAverage() throws IOException {
+    String load = Files.readString(Path.of("/proc/loadavg")).strip();
+    return Arrays.stream(load.split(" ")).limit(3).collect(Collectors.joining(" "));
   }
 }

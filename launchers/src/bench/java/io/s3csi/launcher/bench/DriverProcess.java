@@ -32,14 +32,21 @@ final class DriverProcess implements AutoCloseable {
   private final CsiClient csi;
   private final Endpoint endpoint;
   private final long timeToReadyNanos;
+  private final long cpuToReadyNanos;
 
   private DriverProcess(
-      Process process, Path errors, Endpoint endpoint, CsiClient csi, long timeToReadyNanos) {
+      Process process,
+      Path errors,
+      Endpoint endpoint,
+      CsiClient csi,
+      long timeToReadyNanos,
+      long cpuToReadyNanos) {
     this.endpoint = endpoint;
     this.process = process;
     this.errors = errors;
     this.csi = csi;
     this.timeToReadyNanos = timeToReadyNanos;
+    this.cpuToReadyNanos = cpuToReadyNanos;
   }
 
   /**
@@ -101,7 +108,9 @@ final class DriverProcess implements AutoCloseable {
         CsiClient csi = CsiClient.connect(endpoint, CALL_DEADLINE);
         try {
           if (csi.identity().probe(ProbeRequest.getDefaultInstance()).getReady().getValue()) {
-            return new DriverProcess(process, err, endpoint, csi, System.nanoTime() - started);
+            long ready = System.nanoTime() - started;
+            return new DriverProcess(
+                process, err, endpoint, csi, ready, Procfs.cpuNanos(process.pid()));
           }
         } catch (RuntimeException e) {
           // not serving yet
@@ -133,6 +142,14 @@ final class DriverProcess implements AutoCloseable {
 
   long timeToReadyNanos() {
     return timeToReadyNanos;
+  }
+
+  /**
+   * The CPU time the driver had used when it first answered ready (10 ms resolution): unlike the
+   * time to ready, it barely depends on what else runs on the machine.
+   */
+  long cpuToReadyNanos() {
+    return cpuToReadyNanos;
   }
 
   long pid() {

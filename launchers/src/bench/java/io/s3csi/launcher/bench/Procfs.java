@@ -27,6 +27,24 @@ final class Procfs {
     throw new IllegalStateException("no VmRSS in the status of pid " + pid);
   }
 
+  /**
+   * The CPU time a process has used so far, user and system, from fields 14 and 15 of {@code
+   * /proc/<pid>/stat}, in nanoseconds. The kernel counts in clock ticks of 10 ms ({@code USER_HZ}
+   * is 100 on Linux).
+   */
+  static long cpuNanos(long pid) {
+    String stat;
+    try {
+      stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the stat of pid " + pid, e);
+    }
+    // the command name (field 2) may hold spaces: count fields from the ')' that closes it
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return ticks * 10_000_000L;
+  }
+
   /** The number of threads of a process. */
   static long threads(long pid) {
     try {

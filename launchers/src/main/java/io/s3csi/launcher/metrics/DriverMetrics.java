@@ -7,16 +7,6 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
-import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
-import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
-import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
-import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
-import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
-import io.prometheus.metrics.instrumentation.jvm.JvmNativeMemoryMetrics;
-import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
-import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
-import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import io.s3csi.core.fuse.FuseClient;
@@ -25,7 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,7 +64,7 @@ public final class DriverMetrics {
   private volatile Map<String, Map<FuseClient, Integer>> mounts = Map.of();
 
   /**
-   * Creates the metrics, the JVM's included.
+   * Creates the metrics, the JVM's included (they are set up on the first scrape).
    *
    * @param version the driver's version, the {@code version} label of {@code s3csi_build_info}
    */
@@ -155,36 +144,7 @@ public final class DriverMetrics {
             .name("s3csi_sweep_last_completed_timestamp_seconds")
             .help("When the last sweep completed, in seconds since the epoch; 0 before the first.")
             .register(registry);
-    registerJvmMetrics();
-  }
-
-  /**
-   * Registers the JVM's and the process's metrics group by group: a group the JVM cannot read (the
-   * JDK's operating-system bean throws in some containers with an odd cgroup layout) is left out
-   * with a warning instead of stopping the driver.
-   */
-  private void registerJvmMetrics() {
-    Map<String, Runnable> groups = new LinkedHashMap<>();
-    groups.put("threads", () -> JvmThreadsMetrics.builder().register(registry));
-    groups.put("buffer pools", () -> JvmBufferPoolMetrics.builder().register(registry));
-    groups.put("class loading", () -> JvmClassLoadingMetrics.builder().register(registry));
-    groups.put("compilation", () -> JvmCompilationMetrics.builder().register(registry));
-    groups.put("garbage collection", () -> JvmGarbageCollectorMetrics.builder().register(registry));
-    groups.put(
-        "memory pool allocation",
-        () -> JvmMemoryPoolAllocationMetrics.builder().register(registry));
-    groups.put("memory", () -> JvmMemoryMetrics.builder().register(registry));
-    groups.put("native memory", () -> JvmNativeMemoryMetrics.builder().register(registry));
-    groups.put("runtime", () -> JvmRuntimeInfoMetric.builder().register(registry));
-    groups.put("process", () -> ProcessMetrics.builder().register(registry));
-    groups.forEach(
-        (name, register) -> {
-          try {
-            register.run();
-          } catch (RuntimeException | LinkageError e) {
-            LOG.log(Level.WARNING, "the JVM''s {0} metrics are not available: {1}", name, e);
-          }
-        });
+    registry.register(new JvmMetrics());
   }
 
   /** Returns the registry that holds every metric of this driver, for an exporter. */

@@ -5,6 +5,8 @@ import io.s3csi.core.mount.FileSystemUsage;
 import io.s3csi.core.mount.MountEntry;
 import io.s3csi.core.mount.MountTable;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The node kernel's view of mounts: the mount table of this process's mount namespace, a probe that
@@ -28,6 +31,8 @@ import java.util.concurrent.TimeoutException;
  * probes of that target wait for the same one, so a hung mount costs one thread, not one per call.
  */
 final class KernelMounts {
+  private static final Logger LOG = System.getLogger(KernelMounts.class.getName());
+
   /** Stacked mounts at one target are unmounted one by one, up to this many. */
   static final int MAX_STACKED_MOUNTS = 16;
 
@@ -38,7 +43,8 @@ final class KernelMounts {
 
   private final Path mountinfo;
   private final Syscalls syscalls;
-  private final MountTableWatch watch;
+  private final Supplier<MountTableWatch> watchSource;
+  private volatile MountTableWatch watch;
   private final Object sharedLock = new Object();
   private MountTable shared;
   private long sharedAt;
@@ -59,7 +65,7 @@ final class KernelMounts {
    * @param syscalls the system calls to use
    */
   KernelMounts(Path mountinfo, Syscalls syscalls) {
-    this(mountinfo, syscalls, MountTableWatch.none());
+    this(mountinfo, syscalls, MountTableWatch::none);
   }
 
   /**
@@ -67,18 +73,52 @@ final class KernelMounts {
    *
    * @param mountinfo the mount table file
    * @param syscalls the system calls to use
-   * @param watch the changes of that table
+   * @param watch the changes of that table, asked for on first use
    */
-  KernelMounts(Path mountinfo, Syscalls syscalls, MountTableWatch watch) {
+  KernelMounts(Path mountinfo, Syscalls syscalls, Supplier<MountTableWatch> watch) {
     this.mountinfo = mountinfo;
     this.syscalls = syscalls;
-    this.watch = watch;
+    this.watchSource = watch;
   }
 
-  /** Returns the view of this process's mount namespace, through the C library. */
+  /**
+   * Returns the view of this process's mount namespace, through the C library, which is bound on a
+   * background thread ({@link #warmUp}) or by the first call that needs it, whichever comes first.
+   */
   static KernelMounts system() {
-    return new KernelMounts(
-        Path.of("/proc/self/mountinfo"), JnrSyscalls.load(), MountTableWatch.self());
+    KernelMounts kernel =
+        new KernelMounts(
+            Path.of("/proc/self/mountinfo"),
+            new LazySyscalls(JnrSyscalls::load),
+            MountTableWatch::self);
+    Thread warmUp = new Thread(kernel::warmUp, "s3csi-bind-libc");
+    warmUp.setDaemon(true);
+    warmUp.start();
+    return kernel;
+  }
+
+  /**
+   * Binds the C library and starts watching the mount table now, so that the first publish does not
+   * wait for it; a failure is logged here and reported again by every call that needs the binding.
+   */
+  void warmUp() {
+    try {
+      watch();
+      if (syscalls instanceof LazySyscalls lazy) {
+        lazy.get();
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "cannot bind the C library: " + e.getMessage(), e);
+    }
+  }
+
+  private MountTableWatch watch() {
+    MountTableWatch current = watch;
+    if (current == null) {
+      current = watchSource.get();
+      watch = current;
+    }
+    return current;
   }
 
   /**
@@ -113,7 +153,7 @@ final class KernelMounts {
    * and pass it to {@link #awaitChange}.
    */
   long changes() {
-    return watch.changes();
+    return watch().changes();
   }
 
   /**
@@ -125,6 +165,7 @@ final class KernelMounts {
    * @throws DriverException if the table cannot be read
    */
   MountTable sharedTable() {
+    MountTableWatch watch = watch();
     if (!watch.live()) {
       return table();
     }
@@ -147,7 +188,7 @@ final class KernelMounts {
    */
   void awaitChange(long seen, Duration timeout) {
     try {
-      watch.awaitChange(seen, timeout.toNanos());
+      watch().awaitChange(seen, timeout.toNanos());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw DriverException.internal("interrupted while waiting for a mount", e);

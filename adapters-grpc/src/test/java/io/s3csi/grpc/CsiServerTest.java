@@ -355,6 +355,23 @@ class CsiServerTest {
     };
   }
 
+  /**
+   * Blocks a handler until the test releases it; answers DEADLINE_EXCEEDED or CANCELLED and returns
+   * false if it is not released in time or the thread is interrupted.
+   */
+  private static boolean awaitRelease(CountDownLatch release, StreamObserver<?> responses) {
+    try {
+      if (release.await(WAIT.toSeconds() * 3, TimeUnit.SECONDS)) {
+        return true;
+      }
+      responses.onError(Status.DEADLINE_EXCEEDED.asRuntimeException());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      responses.onError(Status.CANCELLED.asRuntimeException());
+    }
+    return false;
+  }
+
   /** A node whose publishes all block until released, each recording its thread. */
   private static final class BlockingNode extends NodeGrpc.NodeImplBase {
     final CountDownLatch entered = new CountDownLatch(20);
@@ -366,14 +383,7 @@ class CsiServerTest {
         NodePublishVolumeRequest request, StreamObserver<NodePublishVolumeResponse> responses) {
       threads.add(Thread.currentThread().getName());
       entered.countDown();
-      try {
-        if (!release.await(WAIT.toSeconds() * 3, TimeUnit.SECONDS)) {
-          responses.onError(Status.DEADLINE_EXCEEDED.asRuntimeException());
-          return;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        responses.onError(Status.CANCELLED.asRuntimeException());
+      if (!awaitRelease(release, responses)) {
         return;
       }
       responses.onNext(NodePublishVolumeResponse.getDefaultInstance());
@@ -402,14 +412,7 @@ class CsiServerTest {
     @Override
     public void probe(ProbeRequest request, StreamObserver<ProbeResponse> responses) {
       probeEntered.countDown();
-      try {
-        if (!releaseProbe.await(WAIT.toSeconds() * 3, TimeUnit.SECONDS)) {
-          responses.onError(Status.DEADLINE_EXCEEDED.asRuntimeException());
-          return;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        responses.onError(Status.CANCELLED.asRuntimeException());
+      if (!awaitRelease(releaseProbe, responses)) {
         return;
       }
       responses.onNext(

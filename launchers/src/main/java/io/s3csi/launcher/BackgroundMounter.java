@@ -24,11 +24,11 @@ import java.util.function.Supplier;
 
 /**
  * A {@link Mounter} built on a thread of its own while the driver starts serving. Building a
- * mounter binds the C library (jnr-ffi generates its bindings at run time) and, for the systemd
- * mounter, connects to systemd and looks for the mounts of a previous driver: that takes longer
- * than the rest of the node plugin's start together, and neither a CSI Probe nor NodeGetInfo needs
- * it. Every call of the mounter waits for it to be built, up to {@link #STARTUP_WAIT}; a mounter
- * that could not be built fails every call with the reason, and its readiness check says so.
+ * mounter loads its classes and starts binding the C library (on a thread of adapters-systemd's
+ * own), and the systemd mounter connects to systemd and looks for the mounts of a previous driver:
+ * neither a CSI Probe nor NodeGetInfo needs any of it. Every call of the mounter waits for it to be
+ * built, up to {@link #STARTUP_WAIT}; a mounter that could not be built fails every call with the
+ * reason, and its readiness check says so.
  */
 final class BackgroundMounter implements Mounter, AutoCloseable {
   /** How long a call waits for the mounter to be built before it fails as UNAVAILABLE. */

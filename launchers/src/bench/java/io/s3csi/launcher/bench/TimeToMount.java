@@ -137,29 +137,7 @@ final class TimeToMount {
     Samples handSamples = new Samples();
     String sameArgv = "?";
     try (DriverProcess driver =
-        DriverProcess.start(
-            namespace,
-            Bench.javaOptions(),
-            dir.resolve("csi.sock"),
-            dir.resolve("logs"),
-            List.of(
-                "--mode",
-                "node",
-                "--node-id",
-                "bench-node",
-                "--mounter",
-                mounter,
-                "--fuse-client",
-                client.id(),
-                "--kubelet-dir",
-                kubelet.toString(),
-                "--state-dir",
-                dir.resolve("state").toString(),
-                "--s3-endpoint-url",
-                s3.endpoint().toString(),
-                "--s3-region",
-                "us-east-1",
-                "--s3-path-style"))) {
+        NodePlugin.start(namespace, Bench.javaOptions(), dir, mounter, client, s3)) {
       // one unmeasured round each: the first mount pays for class loading and page cache
       sameArgv = sameArgv(s3, driver, namespace, client, bucket, kubelet, dir, hand);
       driverRound(s3, driver, namespace, bucket, kubelet, new Samples(), new Samples());
